@@ -1,0 +1,122 @@
+//! JWS algorithms (RFC 7518 §3, RFC 8037 §3.1).
+
+use std::fmt;
+
+/// A signature algorithm this crate can check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    HS256,
+    HS384,
+    HS512,
+    RS256,
+    RS384,
+    RS512,
+    ES256,
+    ES384,
+    ES512,
+    /// Ed25519 or Ed448, depending on the key (RFC 8037).
+    EdDSA,
+    /// RSASSA-PSS; only for [`crate::verify_jws`], the service does not accept it.
+    PS256,
+    PS384,
+    PS512,
+}
+
+/// Hash functions used by the algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+/// What kind of key an algorithm needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Hmac,
+    RsaPkcs1,
+    RsaPss,
+    Ecdsa,
+    EdDsa,
+}
+
+impl Algorithm {
+    /// The ten algorithms the PowerSync Service accepts, in its order.
+    pub const POWERSYNC: [Algorithm; 10] = [
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::ES512,
+        Algorithm::EdDSA,
+    ];
+
+    /// Every algorithm [`crate::verify_jws`] accepts by default.
+    pub const ALL: [Algorithm; 13] = [
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::ES512,
+        Algorithm::EdDSA,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+    ];
+
+    /// Parses a registered name, exactly (names are case-sensitive).
+    pub fn from_name(name: &str) -> Option<Algorithm> {
+        Algorithm::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::HS256 => "HS256",
+            Algorithm::HS384 => "HS384",
+            Algorithm::HS512 => "HS512",
+            Algorithm::RS256 => "RS256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+            Algorithm::ES256 => "ES256",
+            Algorithm::ES384 => "ES384",
+            Algorithm::ES512 => "ES512",
+            Algorithm::EdDSA => "EdDSA",
+            Algorithm::PS256 => "PS256",
+            Algorithm::PS384 => "PS384",
+            Algorithm::PS512 => "PS512",
+        }
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
+            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => Family::RsaPkcs1,
+            Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => Family::RsaPss,
+            Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => Family::Ecdsa,
+            Algorithm::EdDSA => Family::EdDsa,
+        }
+    }
+
+    /// The digest, for the algorithms that name one.
+    pub fn hash(self) -> Hash {
+        match self {
+            Algorithm::HS256 | Algorithm::RS256 | Algorithm::ES256 | Algorithm::PS256 => Hash::Sha256,
+            Algorithm::HS384 | Algorithm::RS384 | Algorithm::ES384 | Algorithm::PS384 => Hash::Sha384,
+            _ => Hash::Sha512,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,123 @@
+//! base64url (RFC 4648 §5) without padding, as RFC 7515 §2 requires of JWS.
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn sextet(b: u8) -> Option<u32> {
+    match b {
+        b'A'..=b'Z' => Some(u32::from(b - b'A')),
+        b'a'..=b'z' => Some(u32::from(b - b'a') + 26),
+        b'0'..=b'9' => Some(u32::from(b - b'0') + 52),
+        b'-' => Some(62),
+        b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// Why a segment is not canonical base64url.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum B64Error {
+    /// A byte outside the URL-safe alphabet (padding, `+`, `/`, white space, ...).
+    BadCharacter,
+    /// A length of 4n+1 characters, which no byte string encodes to.
+    BadLength,
+    /// The unused low bits of the last character are not zero, so another
+    /// text decodes to the same bytes.
+    NonCanonical,
+}
+
+impl std::fmt::Display for B64Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            B64Error::BadCharacter => "a character outside the base64url alphabet",
+            B64Error::BadLength => "an impossible base64url length",
+            B64Error::NonCanonical => "non-zero trailing bits (non-canonical base64url)",
+        })
+    }
+}
+
+/// Strict decoding: URL-safe alphabet only, no padding, canonical trailing bits.
+///
+/// ```
+/// use powersync_jwt::b64::decode;
+/// assert_eq!(decode("aGk").unwrap(), b"hi");
+/// assert!(decode("aGl").is_err()); // same bytes, non-zero trailing bits
+/// assert!(decode("aGk=").is_err());
+/// ```
+pub fn decode(s: &str) -> Result<Vec<u8>, B64Error> {
+    let bytes = s.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return Err(B64Error::BadLength);
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
+    let mut chunks = bytes.chunks_exact(4);
+    for c in &mut chunks {
+        let mut v = 0u32;
+        for &b in c {
+            v = (v << 6) | sextet(b).ok_or(B64Error::BadCharacter)?;
+        }
+        out.extend_from_slice(&v.to_be_bytes()[1..]);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut v = 0u32;
+        for &b in rest {
+            v = (v << 6) | sextet(b).ok_or(B64Error::BadCharacter)?;
+        }
+        let (bits_unused, n) = if rest.len() == 2 { (4, 1) } else { (2, 2) };
+        if v & ((1 << bits_unused) - 1) != 0 {
+            return Err(B64Error::NonCanonical);
+        }
+        let v = v >> bits_unused;
+        let be = v.to_be_bytes();
+        out.extend_from_slice(&be[4 - n..]);
+    }
+    Ok(out)
+}
+
+/// Decoding for key material in configuration, which may carry `=` padding
+/// or the standard alphabet; trailing bits are not checked.
+pub fn decode_lenient(s: &str) -> Result<Vec<u8>, B64Error> {
+    let trimmed = s.trim_end_matches('=');
+    let mut buf = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        buf.push(match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        });
+    }
+    let bytes = buf.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return Err(B64Error::BadLength);
+    }
+    // Clear trailing bits so the strict decoder accepts the final group.
+    let mut v: Vec<u8> = bytes.to_vec();
+    let rem = v.len() % 4;
+    if rem != 0 {
+        if let Some(last) = v.last_mut() {
+            let s = sextet(*last).ok_or(B64Error::BadCharacter)?;
+            let mask = if rem == 2 { 0b110000 } else { 0b111100 };
+            if let Some(&c) = ALPHABET.get(usize::try_from(s & mask).unwrap_or(0)) {
+                *last = c;
+            }
+        }
+    }
+    decode(std::str::from_utf8(&v).map_err(|_| B64Error::BadCharacter)?)
+}
+
+/// Encodes without padding.
+pub fn encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let b0 = u32::from(c[0]);
+        let b1 = c.get(1).map_or(0, |&b| u32::from(b));
+        let b2 = c.get(2).map_or(0, |&b| u32::from(b));
+        let v = (b0 << 16) | (b1 << 8) | b2;
+        let n = c.len() + 1;
+        for i in 0..n {
+            let idx = (v >> (18 - 6 * i)) & 63;
+            out.push(char::from(ALPHABET[usize::try_from(idx).unwrap_or(0)]));
+        }
+    }
+    out
+}

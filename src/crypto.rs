@@ -1,0 +1,164 @@
+//! The raw signature check, behind a trait so that another backend (the host
+//! runtime's native crypto) can take over without touching any decision.
+
+use crate::alg::{Algorithm, Family, Hash};
+use crate::error::Error;
+use crate::jwk::{EcCurve, Key, KeyMaterial, OkpCurve};
+use hmac::{KeyInit, Mac};
+use rsa::signature::Verifier as _;
+
+/// Checks one signature. Decisions (which key, which algorithm, key sizes)
+/// are made before a backend is called; it only answers "does it verify".
+pub trait SignatureBackend {
+    /// True when `signature` is a valid `alg` signature of `input` under
+    /// `key`. Must return false, never panic, for any malformed signature.
+    fn verify(&self, alg: Algorithm, key: &KeyMaterial, input: &[u8], signature: &[u8]) -> bool;
+}
+
+/// Refuses key and algorithm pairs the way the service's JOSE library does
+/// at verification time, with its messages.
+pub fn check_key_for(alg: Algorithm, key: &Key) -> Result<(), Error> {
+    let unusable = |message: String| Err(Error::KeyUnusable { message });
+    match (alg.family(), &key.material) {
+        (Family::RsaPkcs1 | Family::RsaPss, KeyMaterial::Rsa { .. }) => {
+            if key.material.rsa_bits().unwrap_or(0) < 2048 {
+                return unusable(format!("{alg} requires key modulusLength to be 2048 bits or larger"));
+            }
+            Ok(())
+        }
+        (Family::Ecdsa, KeyMaterial::Ec { curve, .. }) => {
+            let expected = match alg {
+                Algorithm::ES256 => EcCurve::P256,
+                Algorithm::ES384 => EcCurve::P384,
+                _ => EcCurve::P521,
+            };
+            if *curve != expected {
+                return unusable(format!(
+                    "Invalid key curve for the algorithm, its curve must be {}, got {}",
+                    expected.name(),
+                    curve.name()
+                ));
+            }
+            Ok(())
+        }
+        (Family::EdDsa, KeyMaterial::Okp { curve: OkpCurve::Ed25519 | OkpCurve::Ed448, .. }) => Ok(()),
+        (Family::EdDsa, KeyMaterial::Okp { .. }) => unusable(
+            "Invalid key for the EdDSA algorithm, its asymmetricKeyType must be ed25519 or ed448".into(),
+        ),
+        (Family::Hmac, KeyMaterial::Oct { .. }) => Ok(()),
+        (_, m) => unusable(format!("a {} key cannot verify {alg}", m.kty())),
+    }
+}
+
+/// Pure-Rust signature checks (RustCrypto, ed25519-compact); works everywhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PureRust;
+
+impl SignatureBackend for PureRust {
+    fn verify(&self, alg: Algorithm, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> bool {
+        match key {
+            KeyMaterial::Oct { k } => hmac_verify(alg.hash(), k, input, sig),
+            KeyMaterial::Rsa { n, e } => rsa_verify(alg, n, e, input, sig),
+            KeyMaterial::Ec { curve, x, y } => ecdsa_verify(*curve, x, y, input, sig),
+            KeyMaterial::Okp { curve, x } => eddsa_verify(*curve, x, input, sig),
+        }
+    }
+}
+
+fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
+    // verify_slice compares in constant time and requires the full tag length.
+    fn run<M: Mac + KeyInit>(k: &[u8], input: &[u8], sig: &[u8]) -> bool {
+        match <M as KeyInit>::new_from_slice(k) {
+            Ok(mut mac) => {
+                mac.update(input);
+                mac.verify_slice(sig).is_ok()
+            }
+            Err(_) => false,
+        }
+    }
+    match hash {
+        Hash::Sha256 => run::<hmac::Hmac<sha2::Sha256>>(k, input, sig),
+        Hash::Sha384 => run::<hmac::Hmac<sha2::Sha384>>(k, input, sig),
+        Hash::Sha512 => run::<hmac::Hmac<sha2::Sha512>>(k, input, sig),
+    }
+}
+
+fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> bool {
+    // A signature is exactly as long as the modulus (RFC 8017 §8.2.2 step 1).
+    if sig.len() != n.len() {
+        return false;
+    }
+    let bits = u32::try_from(n.len() * 8).unwrap_or(u32::MAX);
+    let (Ok(n), Ok(e)) = (rsa::BoxedUint::from_be_slice(n, bits), rsa::BoxedUint::from_be_slice(e, 64)) else {
+        return false;
+    };
+    let Ok(pk) = rsa::PublicKey::new_with_size_limits(n, e, 2048..=crate::jwk::MAX_RSA_BITS) else {
+        return false;
+    };
+    let Ok(s) = rsa::pkcs1v15::Signature::from_bytes_with_max_len(sig, sig.len()) else {
+        return false;
+    };
+    match alg {
+        Algorithm::RS256 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(pk).verify(input, &s).is_ok(),
+        Algorithm::RS384 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha384>::new(pk).verify(input, &s).is_ok(),
+        Algorithm::RS512 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha512>::new(pk).verify(input, &s).is_ok(),
+        Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
+            let Ok(s) = rsa::pss::Signature::from_bytes_with_max_len(sig, sig.len()) else {
+                return false;
+            };
+            match alg {
+                Algorithm::PS256 => rsa::pss::VerifyingKey::<sha2::Sha256>::new(pk).verify(input, &s).is_ok(),
+                Algorithm::PS384 => rsa::pss::VerifyingKey::<sha2::Sha384>::new(pk).verify(input, &s).is_ok(),
+                _ => rsa::pss::VerifyingKey::<sha2::Sha512>::new(pk).verify(input, &s).is_ok(),
+            }
+        }
+        _ => false,
+    }
+}
+
+fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) -> bool {
+    let mut sec1 = Vec::with_capacity(1 + x.len() + y.len());
+    sec1.push(4);
+    sec1.extend_from_slice(x);
+    sec1.extend_from_slice(y);
+    // JWS signatures are r || s at fixed width (RFC 7518 §3.4); from_slice
+    // refuses any other length and r or s of zero or not below the order.
+    macro_rules! check {
+        ($c:ident) => {{
+            let (Ok(vk), Ok(s)) = ($c::ecdsa::VerifyingKey::from_sec1_bytes(&sec1), $c::ecdsa::Signature::from_slice(sig)) else {
+                return false;
+            };
+            vk.verify(input, &s).is_ok()
+        }};
+    }
+    match curve {
+        EcCurve::P256 => check!(p256),
+        EcCurve::P384 => check!(p384),
+        EcCurve::P521 => check!(p521),
+        EcCurve::Secp256k1 => false,
+    }
+}
+
+fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
+    match curve {
+        OkpCurve::Ed25519 => {
+            let (Ok(pk), Ok(s)) = (ed25519_compact::PublicKey::from_slice(x), ed25519_compact::Signature::from_slice(sig)) else {
+                return false;
+            };
+            pk.verify(input, &s).is_ok()
+        }
+        OkpCurve::Ed448 => {
+            let Ok(pk_bytes) = <[u8; 57]>::try_from(x) else {
+                return false;
+            };
+            let (Ok(pk), Ok(s)) = (
+                ed448_goldilocks::VerifyingKey::from_bytes(&pk_bytes.into()),
+                ed448_goldilocks::Signature::try_from(sig),
+            ) else {
+                return false;
+            };
+            pk.verify_raw(&s, input).is_ok()
+        }
+        OkpCurve::X25519 | OkpCurve::X448 => false,
+    }
+}

@@ -1,0 +1,231 @@
+//! The one error type of the crate: every reason a token is refused, with the
+//! PowerSync Service's code and exact message.
+
+use std::fmt;
+
+/// Why a token was refused.
+///
+/// `code()` is the PowerSync error code, `Display` the service's exact message
+/// text (without the `[CODE] ` prefix), and `reason()` a stable, finer
+/// identifier for programs.
+///
+/// ```
+/// use powersync_jwt::Error;
+/// let e = Error::Expired { exp: 10.0, now: 100 };
+/// assert_eq!(e.code(), "PSYNC_S2103");
+/// assert_eq!(e.reason(), "token_expired");
+/// assert_eq!(e.to_string(), "JWT has expired");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// Not a compact JWS, or a part of it does not decode or parse
+    /// (RFC 7515 §7.1). `detail` says which, for diagnostics only.
+    Malformed { detail: String },
+    /// The token is longer than the configured maximum.
+    TooLarge { len: usize, max: usize },
+    /// `crit` names an extension other than `b64` (RFC 7515 §4.1.11).
+    CritUnsupported { name: String },
+    /// `alg` is not on the allow-list.
+    AlgNotAllowed { alg: String },
+    /// The key named by `kid` is not for this algorithm.
+    UnexpectedAlgorithm { alg: String },
+    /// No key matched the token (kid unknown, or no kid-less key verified it).
+    KeyNotFound,
+    /// The token's `kid` names a key that failed to load; refused rather
+    /// than tried against other keys.
+    KeyRejected { kid: String, reason: String },
+    /// A key that cannot be used with this algorithm at verification time:
+    /// an RSA modulus under 2048 bits, or an EC or OKP curve that does not
+    /// fit. The message is the one the service's JOSE library gives.
+    KeyUnusable { message: String },
+    /// The signature does not verify.
+    SignatureInvalid,
+    /// `exp`, `iat` or `sub` is absent.
+    ClaimMissing { claim: &'static str },
+    /// `exp`, `iat` or `nbf` is not a number (the service reports it as missing).
+    ClaimInvalid { claim: &'static str },
+    /// `nbf` is more than the leeway in the future.
+    NotYetValid { nbf: f64, now: i64 },
+    /// `exp` is more than the leeway in the past.
+    Expired { exp: f64, now: i64 },
+    /// `exp - iat` exceeds the maximum lifetime. `got` is the JavaScript
+    /// rendering of the difference, as the service prints it.
+    LifetimeExceeded { max: f64, got: String },
+    /// `aud` is absent or null.
+    AudienceMissing,
+    /// No entry of `aud` is an allowed audience. `aud_json` is the claim as
+    /// `JSON.stringify` writes it.
+    AudienceMismatch { aud_json: String },
+    /// `parameters` is present and neither null nor an object.
+    ParametersInvalid,
+    /// Strict profile only: `iat` lies in the future beyond the leeway.
+    IssuedInFuture { iat: f64, now: i64 },
+    /// Strict profile only: `iss` is not on the configured allow-list.
+    IssuerNotAllowed { iss: String },
+    /// Strict profile only: `typ` is present and not `JWT`.
+    TypeNotAllowed { typ: String },
+    /// Strict profile only: the header or payload repeats a member name.
+    DuplicateMember { name: String },
+}
+
+impl Error {
+    /// The PowerSync error code, e.g. `PSYNC_S2101`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Expired { .. } => "PSYNC_S2103",
+            Error::LifetimeExceeded { .. } => "PSYNC_S2104",
+            Error::AudienceMissing | Error::AudienceMismatch { .. } => "PSYNC_S2105",
+            _ => "PSYNC_S2101",
+        }
+    }
+
+    /// A stable identifier finer than the code.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Error::Malformed { .. } => "malformed",
+            Error::TooLarge { .. } => "token_too_large",
+            Error::CritUnsupported { .. } => "crit_unsupported",
+            Error::AlgNotAllowed { .. } => "alg_not_allowed",
+            Error::UnexpectedAlgorithm { .. } => "alg_mismatch",
+            Error::KeyNotFound => "key_not_found",
+            Error::KeyRejected { .. } => "key_rejected",
+            Error::KeyUnusable { .. } => "key_unusable",
+            Error::SignatureInvalid => "signature_invalid",
+            Error::ClaimMissing { .. } => "claim_missing",
+            Error::ClaimInvalid { .. } => "claim_invalid",
+            Error::NotYetValid { .. } => "token_not_yet_valid",
+            Error::Expired { .. } => "token_expired",
+            Error::LifetimeExceeded { .. } => "lifetime_exceeded",
+            Error::AudienceMissing => "audience_missing",
+            Error::AudienceMismatch { .. } => "audience_mismatch",
+            Error::ParametersInvalid => "parameters_invalid",
+            Error::IssuedInFuture { .. } => "issued_in_future",
+            Error::IssuerNotAllowed { .. } => "issuer_not_allowed",
+            Error::TypeNotAllowed { .. } => "type_not_allowed",
+            Error::DuplicateMember { .. } => "duplicate_member",
+        }
+    }
+
+    /// Extra context that is not part of the service's message (which part
+    /// was malformed, which kid, ...). Empty when there is none.
+    pub fn detail(&self) -> String {
+        match self {
+            Error::Malformed { detail } => detail.clone(),
+            Error::TooLarge { len, max } => format!("token is {len} bytes, the limit is {max}"),
+            Error::KeyRejected { kid, reason } => format!("key {kid:?} failed to load: {reason}"),
+            Error::NotYetValid { nbf, now } => format!("nbf {nbf} is after now {now} + 60 s"),
+            Error::Expired { exp, now } => format!("exp {exp} is at or before now {now} - 60 s"),
+            Error::ClaimInvalid { claim } => format!("\"{claim}\" is present but not a number"),
+            _ => String::new(),
+        }
+    }
+
+    pub(crate) fn malformed(detail: impl Into<String>) -> Self {
+        Error::Malformed { detail: detail.into() }
+    }
+}
+
+const MALFORMED: &str = "Token is not a well-formed JWT. Check the token format.";
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Malformed { .. } | Error::TooLarge { .. } => f.write_str(MALFORMED),
+            Error::CritUnsupported { name } => {
+                write!(f, "Extension Header Parameter \"{name}\" is not recognized")
+            }
+            Error::AlgNotAllowed { .. } => {
+                f.write_str("\"alg\" (Algorithm) Header Parameter not allowed")
+            }
+            Error::UnexpectedAlgorithm { alg } => write!(f, "Unexpected token algorithm {alg}"),
+            Error::KeyNotFound | Error::KeyRejected { .. } => f.write_str(
+                "Could not find an appropriate key in the keystore. The key is missing or no key matched the token KID",
+            ),
+            Error::KeyUnusable { message } => f.write_str(message),
+            Error::SignatureInvalid => f.write_str("signature verification failed"),
+            Error::ClaimMissing { claim } | Error::ClaimInvalid { claim } => {
+                write!(f, "JWT payload is missing a required claim \"{claim}\"")
+            }
+            Error::NotYetValid { .. } => {
+                f.write_str("JWT payload is missing a required claim \"nbf\"")
+            }
+            Error::Expired { .. } => f.write_str("JWT has expired"),
+            Error::LifetimeExceeded { max, got } => write!(
+                f,
+                "Token must expire in a maximum of {} seconds, got {got}s",
+                crate::jsfmt::number_to_string(*max)
+            ),
+            Error::AudienceMissing => f.write_str("JWT payload is missing a required claim \"aud\""),
+            Error::AudienceMismatch { aud_json } => {
+                write!(f, "Unexpected \"aud\" claim value: {aud_json}")
+            }
+            Error::ParametersInvalid => f.write_str("Payload parameters must be an object"),
+            Error::IssuedInFuture { .. } => f.write_str("JWT \"iat\" claim is in the future"),
+            Error::IssuerNotAllowed { iss } => write!(f, "Unexpected \"iss\" claim value: {iss}"),
+            Error::TypeNotAllowed { typ } => write!(f, "Unexpected \"typ\" header value: {typ}"),
+            Error::DuplicateMember { name } => write!(f, "Duplicate JSON member \"{name}\""),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A configuration that cannot be used: a bad key, a bad option. Names the
+/// key index and field where there is one.
+///
+/// ```
+/// use powersync_jwt::ConfigError;
+/// let e = ConfigError::key(2, "n", "must be a base64url string");
+/// assert_eq!(e.to_string(), "key 2: \"n\" must be a base64url string");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// `PSYNC_S2201` for keys (as the service reports key import failures),
+    /// `PSYNC_S3102`/`PSYNC_S3103` for `jwks_uri`, `PSYNC_S2201` otherwise.
+    pub code: &'static str,
+    /// Index of the key in its set, when the error is about one key.
+    pub key_index: Option<usize>,
+    /// The member or option at fault.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn key(index: usize, field: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            code: "PSYNC_S2201",
+            key_index: Some(index),
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn option(field: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            code: "PSYNC_S2201",
+            key_index: None,
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.key_index, &self.field) {
+            (Some(i), Some(field)) => write!(f, "key {i}: \"{field}\" {}", self.message),
+            (Some(i), None) => write!(f, "key {i}: {}", self.message),
+            (None, Some(field)) => write!(f, "\"{field}\" {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,140 @@
+//! Text the way JavaScript writes it, for messages and user ids that must
+//! match the PowerSync Service (a JavaScript program) to the character.
+
+use crate::json::Value;
+use std::fmt::Write;
+
+/// ECMAScript `Number::toString(x)` (ECMA-262 §6.1.6.1.20): shortest
+/// round-trip digits, exponent form below 1e-6 and from 1e21.
+///
+/// ```
+/// use powersync_jwt::jsfmt::number_to_string as s;
+/// assert_eq!(s(1e21), "1e+21");
+/// assert_eq!(s(12345678901234567890.0), "12345678901234567000");
+/// assert_eq!(s(1e-7), "1e-7");
+/// assert_eq!(s(-0.0), "0");
+/// assert_eq!(s(0.5), "0.5");
+/// ```
+pub fn number_to_string(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    // Rust's `{:e}` gives the shortest digits that round-trip, as ECMAScript requires.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let e: i64 = exp.parse().unwrap_or(0);
+    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
+    let n = e + 1;
+    let mut out = String::from(sign);
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        for _ in 0..(n - k) {
+            out.push('0');
+        }
+    } else if 0 < n && n <= 21 {
+        let (a, b) = digits.split_at(usize::try_from(n).unwrap_or(0));
+        out.push_str(a);
+        out.push('.');
+        out.push_str(b);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        for _ in 0..(-n) {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    } else {
+        let (a, b) = digits.split_at(1);
+        out.push_str(a);
+        if !b.is_empty() {
+            out.push('.');
+            out.push_str(b);
+        }
+        let _ = write!(out, "e{}{}", if n - 1 >= 0 { "+" } else { "-" }, (n - 1).abs());
+    }
+    out
+}
+
+/// `JSON.stringify(value)`: non-finite numbers as `null`, strings escaped as
+/// ECMAScript's QuoteJSONString does.
+pub fn stringify(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v, &|n| if n.is_finite() { number_to_string(n) } else { "null".into() });
+    out
+}
+
+/// JSON text as the service's sync-rules JSON writer prints it: integral
+/// numbers carry a trailing `.0` (`{"id":1}` becomes `{"id":1.0}`).
+pub fn sync_rules_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v, &|n| {
+        if !n.is_finite() {
+            "null".into()
+        } else if n.fract() == 0.0 && n.abs() < 1e21 {
+            let s = number_to_string(n);
+            format!("{s}.0")
+        } else {
+            number_to_string(n)
+        }
+    });
+    out
+}
+
+fn write_value(out: &mut String, v: &Value, num: &dyn Fn(f64) -> String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&num(*n)),
+        Value::String(s) => quote(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item, num);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => {
+            out.push('{');
+            for (i, (k, item)) in o.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                quote(out, k);
+                out.push(':');
+                write_value(out, item, num);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// ECMAScript QuoteJSONString.
+pub fn quote(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

@@ -1,0 +1,375 @@
+//! A JSON parser with JavaScript's `JSON.parse` semantics, which is what the
+//! PowerSync Service applies to tokens: every number is an IEEE double (so
+//! `1e400` is infinity and `12345678901234567890` loses precision), a repeated
+//! member keeps its first position and its last value, and member order is
+//! JavaScript's (integer-like names ascending, then insertion order).
+//!
+//! Bounded: nesting deeper than [`MAX_DEPTH`] is refused rather than recursed.
+
+/// Deepest nesting of arrays and objects accepted.
+pub const MAX_DEPTH: usize = 256;
+
+/// A parsed JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    Object(Object),
+}
+
+/// A JSON object in JavaScript property order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Object {
+    members: Vec<(String, Value)>,
+}
+
+impl Object {
+    /// The value of member `name`, if present.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Whether member `name` is present (JavaScript's `name in object`).
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Members in JavaScript enumeration order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.members.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Sets a member; returns true when it replaced an existing one.
+    pub fn insert(&mut self, name: String, value: Value) -> bool {
+        if let Some(slot) = self.members.iter_mut().find(|(k, _)| *k == name) {
+            slot.1 = value;
+            return true;
+        }
+        match array_index(&name) {
+            Some(idx) => {
+                // Integer-like names enumerate first, ascending.
+                let pos = self
+                    .members
+                    .iter()
+                    .position(|(k, _)| array_index(k).is_none_or(|other| other > idx))
+                    .unwrap_or(self.members.len());
+                self.members.insert(pos, (name, value));
+            }
+            None => self.members.push((name, value)),
+        }
+        false
+    }
+}
+
+/// The value of `name` as a canonical array index (ECMA-262 §6.1.7), which
+/// JavaScript enumerates before other property names.
+fn array_index(name: &str) -> Option<u32> {
+    if name.is_empty() || name.len() > 10 || (name.len() > 1 && name.starts_with('0')) {
+        return None;
+    }
+    if !name.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: u64 = name.parse().ok()?;
+    if v < u64::from(u32::MAX) {
+        u32::try_from(v).ok()
+    } else {
+        None
+    }
+}
+
+impl Value {
+    pub fn as_object(&self) -> Option<&Object> {
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// JavaScript truthiness.
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => *n != 0.0 && !n.is_nan(),
+            Value::String(s) => !s.is_empty(),
+            Value::Array(_) | Value::Object(_) => true,
+        }
+    }
+}
+
+/// What a parse found besides the value.
+#[derive(Debug, Default, Clone)]
+pub struct ParseInfo {
+    /// The first member name repeated within one object, if any.
+    pub duplicate: Option<String>,
+}
+
+/// Why a text is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub offset: usize,
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.what, self.offset)
+    }
+}
+
+/// Parses `text` as `JSON.parse` would.
+///
+/// ```
+/// use powersync_jwt::json::{parse, Value};
+/// let (v, info) = parse(r#"{"a":1,"a":1e400}"#).unwrap();
+/// assert_eq!(v.as_object().unwrap().get("a"), Some(&Value::Number(f64::INFINITY)));
+/// assert_eq!(info.duplicate.as_deref(), Some("a"));
+/// ```
+pub fn parse(text: &str) -> Result<(Value, ParseInfo), JsonError> {
+    let mut p = Parser { s: text.as_bytes(), i: 0, info: ParseInfo::default() };
+    p.ws();
+    let v = p.value(0)?;
+    p.ws();
+    if p.i != p.s.len() {
+        return Err(p.err("unexpected text after the value"));
+    }
+    Ok((v, p.info))
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    info: ParseInfo,
+}
+
+impl Parser<'_> {
+    fn err(&self, what: &'static str) -> JsonError {
+        JsonError { offset: self.i, what }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &[u8]) -> bool {
+        if self.s.get(self.i..self.i + lit.len()) == Some(lit) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
+        match self.peek() {
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') if self.eat(b"true") => Ok(Value::Bool(true)),
+            Some(b'f') if self.eat(b"false") => Ok(Value::Bool(false)),
+            Some(b'n') if self.eat(b"null") => Ok(Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            None => Err(self.err("unexpected end of text")),
+            _ => Err(self.err("unexpected character")),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.i += 1;
+        let mut obj = Object::default();
+        self.ws();
+        if self.eat(b"}") {
+            return Ok(Value::Object(obj));
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.err("expected a member name"));
+            }
+            let name = self.string()?;
+            self.ws();
+            if !self.eat(b":") {
+                return Err(self.err("expected ':'"));
+            }
+            self.ws();
+            let v = self.value(depth)?;
+            if obj.insert(name.clone(), v) && self.info.duplicate.is_none() {
+                self.info.duplicate = Some(name);
+            }
+            self.ws();
+            if self.eat(b",") {
+                continue;
+            }
+            if self.eat(b"}") {
+                return Ok(Value::Object(obj));
+            }
+            return Err(self.err("expected ',' or '}'"));
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.eat(b"]") {
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value(depth)?);
+            self.ws();
+            if self.eat(b",") {
+                continue;
+            }
+            if self.eat(b"]") {
+                return Ok(Value::Array(items));
+            }
+            return Err(self.err("expected ',' or ']'"));
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, JsonError> {
+        let start = self.i;
+        self.eat(b"-");
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.err("bad number")),
+        }
+        if self.eat(b".") {
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.err("bad number"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.err("bad number"));
+            }
+            self.digits();
+        }
+        // The slice is ASCII digits and signs; Rust's parse rounds like
+        // JavaScript and overflows to infinity.
+        let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
+            .map_err(|_| self.err("bad number"))?;
+        text.parse::<f64>().map(Value::Number).map_err(|_| self.err("bad number"))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u16, JsonError> {
+        let h = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("bad escape"))?;
+        let h = std::str::from_utf8(h).map_err(|_| self.err("bad escape"))?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.err("bad escape"));
+        }
+        let v = u16::from_str_radix(h, 16).map_err(|_| self.err("bad escape"))?;
+        self.i += 4;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            // The input is a &str and we stopped on ASCII bytes, so the run is valid UTF-8.
+            out.push_str(std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default()).unwrap_or_default());
+            match self.peek() {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    let c = self.peek().ok_or_else(|| self.err("bad escape"))?;
+                    self.i += 1;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let ch = if (0xD800..0xDC00).contains(&hi) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+                                let save = self.i;
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    let c = 0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
+                                    char::from_u32(c)
+                                } else {
+                                    self.i = save;
+                                    None
+                                }
+                            } else {
+                                char::from_u32(u32::from(hi))
+                            };
+                            // JavaScript keeps a lone surrogate; a Rust string cannot, so it becomes U+FFFD.
+                            out.push(ch.unwrap_or('\u{FFFD}'));
+                        }
+                        _ => return Err(self.err("bad escape")),
+                    }
+                }
+                Some(_) => return Err(self.err("control character in string")),
+                None => return Err(self.err("unterminated string")),
+            }
+        }
+    }
+}

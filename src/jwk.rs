@@ -1,0 +1,441 @@
+//! One JSON Web Key (RFC 7517), parsed into a form that can only hold
+//! usable material: an RSA key has an odd modulus and exponent, an EC point
+//! lies on its curve, an OKP key has the length its curve needs.
+
+use crate::alg::{Algorithm, Family};
+use crate::b64;
+use crate::json::{Object, Value};
+use crate::jsfmt;
+use sha2::{Digest, Sha256};
+
+/// Largest RSA modulus accepted, in bits (bounds the work one signature costs).
+pub const MAX_RSA_BITS: usize = 16384;
+
+/// Elliptic curves of EC keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EcCurve {
+    P256,
+    P384,
+    P521,
+    /// Loaded so that the service's errors can be reproduced; never verifies.
+    Secp256k1,
+}
+
+impl EcCurve {
+    pub fn name(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "P-256",
+            EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
+            EcCurve::Secp256k1 => "secp256k1",
+        }
+    }
+
+    fn coordinate_len(self) -> usize {
+        match self {
+            EcCurve::P256 | EcCurve::Secp256k1 => 32,
+            EcCurve::P384 => 48,
+            EcCurve::P521 => 66,
+        }
+    }
+}
+
+/// Curves of OKP keys (RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OkpCurve {
+    Ed25519,
+    Ed448,
+    /// Key-agreement curves: loaded, never verify.
+    X25519,
+    X448,
+}
+
+impl OkpCurve {
+    pub fn name(self) -> &'static str {
+        match self {
+            OkpCurve::Ed25519 => "Ed25519",
+            OkpCurve::Ed448 => "Ed448",
+            OkpCurve::X25519 => "X25519",
+            OkpCurve::X448 => "X448",
+        }
+    }
+}
+
+/// Public key material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyMaterial {
+    /// Modulus and exponent, big-endian, without leading zeros.
+    Rsa { n: Vec<u8>, e: Vec<u8> },
+    /// Affine coordinates, fixed width; the point is on the curve (except secp256k1, which never verifies).
+    Ec { curve: EcCurve, x: Vec<u8>, y: Vec<u8> },
+    Okp { curve: OkpCurve, x: Vec<u8> },
+    /// A shared secret for HMAC.
+    Oct { k: Vec<u8> },
+}
+
+impl KeyMaterial {
+    pub fn kty(&self) -> &'static str {
+        match self {
+            KeyMaterial::Rsa { .. } => "RSA",
+            KeyMaterial::Ec { .. } => "EC",
+            KeyMaterial::Okp { .. } => "OKP",
+            KeyMaterial::Oct { .. } => "oct",
+        }
+    }
+
+    /// The modulus length in bits, for RSA keys.
+    pub fn rsa_bits(&self) -> Option<usize> {
+        match self {
+            KeyMaterial::Rsa { n, .. } => Some(bit_length(n)),
+            _ => None,
+        }
+    }
+
+    pub fn curve_name(&self) -> Option<&'static str> {
+        match self {
+            KeyMaterial::Ec { curve, .. } => Some(curve.name()),
+            KeyMaterial::Okp { curve, .. } => Some(curve.name()),
+            _ => None,
+        }
+    }
+
+    fn family_fits(&self, family: Family) -> bool {
+        matches!(
+            (self, family),
+            (KeyMaterial::Rsa { .. }, Family::RsaPkcs1 | Family::RsaPss)
+                | (KeyMaterial::Ec { .. }, Family::Ecdsa)
+                | (KeyMaterial::Okp { .. }, Family::EdDsa)
+                | (KeyMaterial::Oct { .. }, Family::Hmac)
+        )
+    }
+}
+
+fn bit_length(n: &[u8]) -> usize {
+    match n.first() {
+        None => 0,
+        Some(&top) => (n.len() - 1) * 8 + (8 - top.leading_zeros() as usize),
+    }
+}
+
+/// The `kid` of a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyId {
+    /// No `kid` (or `kid: null`): a wildcard key, tried for tokens without a matching kid.
+    None,
+    /// A `kid`. The empty string is kept: it is not a wildcard and never matches.
+    Id(String),
+}
+
+impl KeyId {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            KeyId::None => None,
+            KeyId::Id(s) => Some(s),
+        }
+    }
+}
+
+/// The `alg` of a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyAlg {
+    /// Absent or empty: the key serves every algorithm of its type.
+    Any,
+    /// One algorithm this crate implements.
+    Known(Algorithm),
+    /// Another value (`RSA-OAEP`, `ES256K`, a number, ...): kept, matches no token.
+    Other(String),
+}
+
+/// A parsed public key with its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub kid: KeyId,
+    pub alg: KeyAlg,
+    pub material: KeyMaterial,
+    /// RFC 7638 thumbprint (SHA-256, base64url).
+    pub thumbprint: String,
+    /// The `use` member, when it is a string.
+    pub use_: Option<String>,
+}
+
+impl Key {
+    /// Whether a token with algorithm `alg` may be checked with this key:
+    /// the key's own `alg` when it has one, otherwise any algorithm of its
+    /// type (RSA: RS*, oct: HS*, EC: ES*, OKP: EdDSA).
+    pub fn matches_algorithm(&self, alg: &str) -> bool {
+        match &self.alg {
+            KeyAlg::Known(a) => a.name() == alg,
+            KeyAlg::Other(_) => false,
+            KeyAlg::Any => {
+                let family = Algorithm::from_name(alg).map(Algorithm::family);
+                matches!(
+                    (&self.material, family),
+                    (KeyMaterial::Rsa { .. }, Some(Family::RsaPkcs1))
+                        | (KeyMaterial::Oct { .. }, Some(Family::Hmac))
+                        | (KeyMaterial::Ec { .. }, Some(Family::Ecdsa))
+                        | (KeyMaterial::Okp { .. }, Some(Family::EdDsa))
+                )
+            }
+        }
+    }
+
+    /// The name of the key's `alg`, when it has one.
+    pub fn alg_name(&self) -> Option<&str> {
+        match &self.alg {
+            KeyAlg::Any => None,
+            KeyAlg::Known(a) => Some(a.name()),
+            KeyAlg::Other(s) => Some(s),
+        }
+    }
+}
+
+/// Which rules a key is parsed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRules {
+    /// A JWKS document fetched from a URL: only RSA, EC and OKP keys; keys
+    /// whose `use` is a string other than `sig`, or whose `key_ops` is an
+    /// array without `verify`, are skipped.
+    Remote,
+    /// `client_auth.jwks` in powersync.yaml: `use` and `key_ops` are not
+    /// looked at; RSA keys need a `kid`; oct, EC and OKP keys need an `alg`.
+    Inline,
+    /// Any JWK Set: all four key types, `use`/`key_ops` filtered as for Remote.
+    Generic,
+}
+
+/// Why one key of a set was not loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyIssue {
+    /// Position in the set's `keys` array.
+    pub index: usize,
+    /// The key's `kid`, when it had a string one.
+    pub kid: Option<String>,
+    /// The member at fault, if one is.
+    pub field: Option<String>,
+    /// What was wrong.
+    pub reason: String,
+    /// True when a rule excluded the key on purpose (e.g. `use: "enc"`),
+    /// false when the key was invalid.
+    pub skipped: bool,
+}
+
+fn issue(index: usize, kid: &Option<String>, field: Option<&str>, reason: impl Into<String>, skipped: bool) -> KeyIssue {
+    KeyIssue {
+        index,
+        kid: kid.clone(),
+        field: field.map(str::to_string),
+        reason: reason.into(),
+        skipped,
+    }
+}
+
+/// Parses the key at `index` of a set.
+pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, KeyIssue> {
+    let none = None;
+    let Value::Object(jwk) = value else {
+        return Err(issue(index, &none, None, "is not a JSON object", false));
+    };
+    let kid_str = jwk.get("kid").and_then(Value::as_str).map(str::to_string);
+    let fail = |field: &str, reason: String| issue(index, &kid_str, Some(field), reason, false);
+    let skip = |field: &str, reason: String| issue(index, &kid_str, Some(field), reason, true);
+
+    let kty = match jwk.get("kty") {
+        Some(Value::String(s)) => s.as_str(),
+        _ => return Err(fail("kty", "must be a string".into())),
+    };
+    if rules != KeyRules::Inline {
+        if let Some(Value::String(u)) = jwk.get("use") {
+            if u != "sig" {
+                return Err(skip("use", format!("is {u:?}, not \"sig\"")));
+            }
+        }
+        if let Some(Value::Array(ops)) = jwk.get("key_ops") {
+            if !ops.iter().any(|o| o.as_str() == Some("verify")) {
+                return Err(skip("key_ops", "does not include \"verify\"".into()));
+            }
+        }
+    }
+    if rules == KeyRules::Remote && !matches!(kty, "RSA" | "EC" | "OKP") {
+        return Err(skip("kty", format!("{kty:?} keys are not taken from a JWKS URL")));
+    }
+
+    let kid = match jwk.get("kid") {
+        None | Some(Value::Null) => KeyId::None,
+        Some(Value::String(s)) => KeyId::Id(s.clone()),
+        Some(_) => return Err(fail("kid", "must be a string".into())),
+    };
+    let alg = match jwk.get("alg") {
+        None | Some(Value::Null) => KeyAlg::Any,
+        Some(v) if !v.is_truthy() => KeyAlg::Any,
+        Some(Value::String(s)) => match Algorithm::from_name(s) {
+            Some(a) => KeyAlg::Known(a),
+            None => KeyAlg::Other(s.clone()),
+        },
+        Some(v) => KeyAlg::Other(jsfmt::stringify(v)),
+    };
+
+    let (material, thumb_members) = match kty {
+        "RSA" => rsa(jwk).map_err(|(f, r)| fail(f, r))?,
+        "EC" => ec(jwk).map_err(|(f, r)| fail(f, r))?,
+        "OKP" => okp(jwk).map_err(|(f, r)| fail(f, r))?,
+        "oct" => oct(jwk).map_err(|(f, r)| fail(f, r))?,
+        other => return Err(skip("kty", format!("{other:?} is not a supported key type"))),
+    };
+
+    if let KeyAlg::Known(a) = alg {
+        if !material.family_fits(a.family()) {
+            return Err(fail("alg", format!("{} does not fit a {} key", a.name(), material.kty())));
+        }
+    }
+    if rules == KeyRules::Inline {
+        match (&material, &kid, &alg) {
+            (KeyMaterial::Rsa { .. }, KeyId::None, _) => {
+                return Err(fail("kid", "is required for an inline RSA key".into()))
+            }
+            (KeyMaterial::Rsa { .. }, _, _) => {}
+            (_, _, KeyAlg::Any) => {
+                return Err(fail("alg", format!("is required for an inline {} key", material.kty())))
+            }
+            _ => {}
+        }
+    }
+
+    Ok(Key {
+        kid,
+        alg,
+        thumbprint: thumbprint(&thumb_members),
+        material,
+        use_: jwk.get("use").and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+type Parsed = (KeyMaterial, Vec<(&'static str, String)>);
+type Fail = (&'static str, String);
+
+fn member<'a>(jwk: &'a Object, name: &'static str) -> Result<&'a str, Fail> {
+    match jwk.get(name) {
+        Some(Value::String(s)) => Ok(s),
+        None => Err((name, "is missing".into())),
+        Some(_) => Err((name, "must be a base64url string".into())),
+    }
+}
+
+fn bytes(jwk: &Object, name: &'static str) -> Result<(Vec<u8>, String), Fail> {
+    let s = member(jwk, name)?;
+    let b = b64::decode_lenient(s).map_err(|e| (name, format!("is not base64url: {e}")))?;
+    Ok((b, s.to_string()))
+}
+
+fn strip_zeros(v: &[u8]) -> Vec<u8> {
+    let first = v.iter().position(|&b| b != 0).unwrap_or(v.len());
+    v.get(first..).unwrap_or_default().to_vec()
+}
+
+fn rsa(jwk: &Object) -> Result<Parsed, Fail> {
+    if jwk.contains("oth") {
+        return Err(("oth", "multi-prime RSA keys are not supported".into()));
+    }
+    let (n, n_s) = bytes(jwk, "n")?;
+    let (e, e_s) = bytes(jwk, "e")?;
+    let n = strip_zeros(&n);
+    let e = strip_zeros(&e);
+    let bits = bit_length(&n);
+    if bits < 512 {
+        return Err(("n", format!("is {bits} bits, too short to be an RSA modulus")));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(("n", format!("is {bits} bits, more than the {MAX_RSA_BITS} accepted")));
+    }
+    if n.last().is_none_or(|b| b & 1 == 0) {
+        return Err(("n", "is even, so not an RSA modulus".into()));
+    }
+    if e.len() > 8 || e.last().is_none_or(|b| b & 1 == 0) || e == [1] {
+        return Err(("e", "must be an odd exponent of at least 3".into()));
+    }
+    Ok((KeyMaterial::Rsa { n, e }, vec![("e", e_s), ("kty", "RSA".into()), ("n", n_s)]))
+}
+
+fn ec(jwk: &Object) -> Result<Parsed, Fail> {
+    let crv_s = member(jwk, "crv").map_err(|(f, _)| (f, "must be P-256, P-384 or P-521".to_string()))?;
+    let curve = match crv_s {
+        "P-256" => EcCurve::P256,
+        "P-384" => EcCurve::P384,
+        "P-521" => EcCurve::P521,
+        "secp256k1" => EcCurve::Secp256k1,
+        other => return Err(("crv", format!("{other:?} is not a supported curve"))),
+    };
+    let (x, x_s) = bytes(jwk, "x")?;
+    let (y, y_s) = bytes(jwk, "y")?;
+    let len = curve.coordinate_len();
+    if x.len() != len {
+        return Err(("x", format!("must be {len} bytes for {crv_s}, is {}", x.len())));
+    }
+    if y.len() != len {
+        return Err(("y", format!("must be {len} bytes for {crv_s}, is {}", y.len())));
+    }
+    let mut sec1 = Vec::with_capacity(1 + 2 * len);
+    sec1.push(4);
+    sec1.extend_from_slice(&x);
+    sec1.extend_from_slice(&y);
+    let on_curve = match curve {
+        EcCurve::P256 => p256::PublicKey::from_sec1_bytes(&sec1).is_ok(),
+        EcCurve::P384 => p384::PublicKey::from_sec1_bytes(&sec1).is_ok(),
+        EcCurve::P521 => p521::PublicKey::from_sec1_bytes(&sec1).is_ok(),
+        EcCurve::Secp256k1 => true,
+    };
+    if !on_curve {
+        return Err(("x", format!("(x, y) is not a point on {crv_s}")));
+    }
+    let members = vec![("crv", crv_s.to_string()), ("kty", "EC".into()), ("x", x_s), ("y", y_s)];
+    Ok((KeyMaterial::Ec { curve, x, y }, members))
+}
+
+fn okp(jwk: &Object) -> Result<Parsed, Fail> {
+    let crv_s = member(jwk, "crv").map_err(|(f, _)| (f, "must be Ed25519 or Ed448".to_string()))?;
+    let (curve, len) = match crv_s {
+        "Ed25519" => (OkpCurve::Ed25519, 32),
+        "Ed448" => (OkpCurve::Ed448, 57),
+        "X25519" => (OkpCurve::X25519, 32),
+        "X448" => (OkpCurve::X448, 56),
+        other => return Err(("crv", format!("{other:?} is not a supported curve"))),
+    };
+    let (x, x_s) = bytes(jwk, "x")?;
+    if x.len() != len {
+        return Err(("x", format!("must be {len} bytes for {crv_s}, is {}", x.len())));
+    }
+    let valid = match curve {
+        OkpCurve::Ed25519 => ed25519_compact::PublicKey::from_slice(&x).is_ok(),
+        OkpCurve::Ed448 => <[u8; 57]>::try_from(x.as_slice())
+            .ok()
+            .is_some_and(|b| ed448_goldilocks::VerifyingKey::from_bytes(&b.into()).is_ok()),
+        OkpCurve::X25519 | OkpCurve::X448 => true,
+    };
+    if !valid {
+        return Err(("x", format!("is not a valid {crv_s} public key")));
+    }
+    let members = vec![("crv", crv_s.to_string()), ("kty", "OKP".into()), ("x", x_s)];
+    Ok((KeyMaterial::Okp { curve, x }, members))
+}
+
+fn oct(jwk: &Object) -> Result<Parsed, Fail> {
+    let (k, k_s) = bytes(jwk, "k")?;
+    if k.is_empty() {
+        return Err(("k", "must not be empty".into()));
+    }
+    Ok((KeyMaterial::Oct { k }, vec![("k", k_s), ("kty", "oct".into())]))
+}
+
+/// RFC 7638: SHA-256 over the required members in lexicographic order.
+fn thumbprint(members: &[(&'static str, String)]) -> String {
+    let mut json = String::from("{");
+    for (i, (name, value)) in members.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        jsfmt::quote(&mut json, name);
+        json.push(':');
+        jsfmt::quote(&mut json, value);
+    }
+    json.push('}');
+    b64::encode(&Sha256::digest(json.as_bytes()))
+}

@@ -1,0 +1,22 @@
+//! Verify PowerSync client tokens (JWTs) exactly as the PowerSync Service does.
+//!
+//! The core is plain Rust: it takes the time as an argument and never does
+//! I/O. WebAssembly bindings live in one module, `bindings`, built only for
+//! `wasm32`.
+
+pub mod alg;
+pub mod b64;
+pub mod crypto;
+pub mod error;
+pub mod jsfmt;
+pub mod json;
+pub mod jwk;
+pub mod jwks;
+pub mod token;
+
+pub use alg::Algorithm;
+pub use crypto::{PureRust, SignatureBackend};
+pub use error::{ConfigError, Error};
+pub use jwk::{Key, KeyAlg, KeyId, KeyIssue, KeyMaterial, KeyRules};
+pub use jwks::KeySet;
+pub use token::{Kid, Token};
