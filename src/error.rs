@@ -175,9 +175,10 @@ impl std::error::Error for Error {}
 /// key index and field where there is one.
 ///
 /// ```
-/// use powersync_jwt::ConfigError;
-/// let e = ConfigError::key(2, "n", "must be a base64url string");
-/// assert_eq!(e.to_string(), "key 2: \"n\" must be a base64url string");
+/// use powersync_jwt::config::from_client_auth;
+/// let e = from_client_auth(r#"{"jwks":{"keys":[{"kty":"RSA","kid":"a","n":1,"e":"AQAB"}]}}"#, "").unwrap_err();
+/// assert_eq!(e.to_string(), "key 0: \"n\" must be a base64url string");
+/// assert_eq!((e.key_index, e.field.as_deref()), (Some(0), Some("n")));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -193,11 +194,11 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn key(index: usize, field: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn key(index: usize, field: Option<&str>, message: impl Into<String>) -> Self {
         ConfigError {
             code: "PSYNC_S2201",
             key_index: Some(index),
-            field: Some(field.to_string()),
+            field: field.map(str::to_string),
             message: message.into(),
         }
     }

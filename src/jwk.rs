@@ -99,7 +99,7 @@ impl KeyMaterial {
         }
     }
 
-    fn family_fits(&self, family: Family) -> bool {
+    pub(crate) fn family_fits(&self, family: Family) -> bool {
         matches!(
             (self, family),
             (KeyMaterial::Rsa { .. }, Family::RsaPkcs1 | Family::RsaPss)
@@ -176,6 +176,16 @@ impl Key {
                         | (KeyMaterial::Okp { .. }, Some(Family::EdDsa))
                 )
             }
+        }
+    }
+
+    /// For generic JWS: the key's own `alg`, or any algorithm its type can do
+    /// (PS* included) when it has none.
+    pub fn fits(&self, alg: Algorithm) -> bool {
+        match &self.alg {
+            KeyAlg::Known(a) => *a == alg,
+            KeyAlg::Other(_) => false,
+            KeyAlg::Any => self.material.family_fits(alg.family()),
         }
     }
 

@@ -13,6 +13,10 @@ pub mod json;
 pub mod jwk;
 pub mod jwks;
 pub mod token;
+pub mod claims;
+pub mod verifier;
+pub mod config;
+pub mod jws;
 
 pub use alg::Algorithm;
 pub use crypto::{PureRust, SignatureBackend};

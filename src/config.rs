@@ -1,0 +1,207 @@
+//! Building a [`Verifier`] from the `client_auth` section of powersync.yaml
+//! (snake_case, as the service reads it) or from this library's camelCase
+//! options.
+
+use crate::error::ConfigError;
+use crate::json::{self, Object, Value};
+use crate::jwk::{parse_key, Key, KeyAlg, KeyId, KeyMaterial, KeyRules};
+use crate::verifier::{KeyEntry, KeyOptions, Options, Strict, Verifier};
+use crate::{b64, Algorithm};
+
+/// Builds a verifier from a `client_auth` object given as JSON text, plus
+/// optional camelCase `options` (JSON text, may be empty) for what
+/// powersync.yaml does not hold (`maxLifetimeSeconds`, `strict`, ...).
+///
+/// Key sources in the service's order: inline `jwks`, then the Supabase
+/// legacy secret (`supabase: true` with `supabase_jwt_secret`).
+///
+/// ```
+/// use powersync_jwt::config::from_client_auth;
+/// let v = from_client_auth(r#"{"supabase": true, "supabase_jwt_secret": "s3cret", "audience": ["a"]}"#, "").unwrap();
+/// assert_eq!(v.keys().len(), 1);
+/// assert!(from_client_auth(r#"{"jwks": {"keys": [{"kty": "oct"}]}}"#, "").is_err());
+/// ```
+pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, ConfigError> {
+    let ca = object(client_auth, "client_auth")?;
+    let opts = if options.trim().is_empty() { Object::default() } else { object(options, "options")? };
+    known(&ca, &[
+        "jwks", "jwks_uri", "audience", "supabase", "supabase_jwt_secret", "jwks_reject_ip_ranges",
+        "block_local_jwks", "additional_audiences", "allow_temporary_tokens",
+    ])?;
+    let mut keys = Vec::new();
+    if let Some(jwks) = ca.get("jwks") {
+        inline_keys(jwks, "jwks", &mut keys)?;
+    }
+    let supabase = match ca.get("supabase") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ConfigError::option("supabase", "must be a boolean")),
+    };
+    match ca.get("supabase_jwt_secret") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(secret)) if supabase => keys.push(supabase_key(secret)?),
+        Some(Value::String(_)) => {
+            return Err(ConfigError::option(
+                "supabase_jwt_secret",
+                "is only used with supabase: true (as in the PowerSync Service); set both",
+            ))
+        }
+        Some(_) => return Err(ConfigError::option("supabase_jwt_secret", "must be a string")),
+    }
+    if let Some(uri) = ca.get("jwks_uri") {
+        if !matches!(uri, Value::Null) && !matches!(uri, Value::Array(a) if a.is_empty()) {
+            return Err(ConfigError::option(
+                "jwks_uri",
+                "remote key sets are not supported by this version; pass the keys inline as jwks",
+            )
+            .with_code("PSYNC_S3102"));
+        }
+    }
+    for field in ["jwks_reject_ip_ranges", "additional_audiences"] {
+        if let Some(v) = ca.get(field) {
+            strings(v, field)?;
+        }
+    }
+    let mut audiences = match ca.get("audience") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "audience")?,
+    };
+    if let Some(extra) = ca.get("additional_audiences") {
+        audiences.extend(strings(extra, "additional_audiences")?);
+    }
+    let mut options = common_options(&opts)?;
+    options.audiences = audiences;
+    Ok(Verifier::new(keys, Vec::new(), options))
+}
+
+/// Builds a verifier from camelCase options (JSON text):
+/// `{ jwks, audience, supabaseJwtSecret, maxLifetimeSeconds, maxTokenBytes, strict, issuers, cache }`.
+pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
+    let opts = object(options, "options")?;
+    known(&opts, &[
+        "jwks", "audience", "supabaseJwtSecret", "maxLifetimeSeconds", "maxTokenBytes", "strict", "issuers",
+        "cache", "jwksUri",
+    ])?;
+    let mut keys = Vec::new();
+    if let Some(jwks) = opts.get("jwks") {
+        inline_keys(jwks, "jwks", &mut keys)?;
+    }
+    match opts.get("supabaseJwtSecret") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(secret)) => keys.push(supabase_key(secret)?),
+        Some(_) => return Err(ConfigError::option("supabaseJwtSecret", "must be a string")),
+    }
+    if opts.get("jwksUri").is_some_and(|v| !matches!(v, Value::Null)) {
+        return Err(ConfigError::option("jwksUri", "remote key sets are not supported by this version; pass jwks")
+            .with_code("PSYNC_S3102"));
+    }
+    let mut options = common_options(&opts)?;
+    options.audiences = match opts.get("audience") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "audience")?,
+    };
+    if keys.is_empty() {
+        return Err(ConfigError::option("jwks", "no keys: give jwks or supabaseJwtSecret"));
+    }
+    Ok(Verifier::new(keys, Vec::new(), options))
+}
+
+fn object(text: &str, what: &str) -> Result<Object, ConfigError> {
+    match json::parse(text) {
+        Ok((Value::Object(o), _)) => Ok(o),
+        Ok(_) => Err(ConfigError::option(what, "must be an object")),
+        Err(e) => Err(ConfigError::option(what, format!("is not valid JSON: {e}"))),
+    }
+}
+
+fn known(obj: &Object, names: &[&str]) -> Result<(), ConfigError> {
+    for (k, _) in obj.iter() {
+        if !names.contains(&k) {
+            return Err(ConfigError::option(k, format!("is not a known option (known: {})", names.join(", "))));
+        }
+    }
+    Ok(())
+}
+
+fn strings(v: &Value, field: &str) -> Result<Vec<String>, ConfigError> {
+    match v {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| ConfigError::option(field, "must be a list of strings")),
+        _ => Err(ConfigError::option(field, "must be a list of strings")),
+    }
+}
+
+fn common_options(opts: &Object) -> Result<Options, ConfigError> {
+    let mut o = Options::default();
+    if let Some(v) = opts.get("maxLifetimeSeconds") {
+        match v.as_f64() {
+            Some(n) if n.is_finite() && n > 0.0 => o.max_lifetime = n,
+            _ => return Err(ConfigError::option("maxLifetimeSeconds", "must be a positive number")),
+        }
+    }
+    if let Some(v) = opts.get("maxTokenBytes") {
+        match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (16.0..=16_777_216.0).contains(&n) => {
+                o.max_token_bytes = format!("{n:.0}").parse().unwrap_or(o.max_token_bytes);
+            }
+            _ => return Err(ConfigError::option("maxTokenBytes", "must be a whole number from 16 to 16777216")),
+        }
+    }
+    match opts.get("strict") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(b)) => o.strict.enabled = *b,
+        Some(_) => return Err(ConfigError::option("strict", "must be a boolean")),
+    }
+    if let Some(v) = opts.get("issuers") {
+        if !matches!(v, Value::Null) {
+            o.strict = Strict { issuers: Some(strings(v, "issuers")?), ..o.strict };
+        }
+    }
+    match opts.get("cache") {
+        None | Some(Value::Null | Value::Bool(_) | Value::Object(_)) => {}
+        Some(_) => return Err(ConfigError::option("cache", "must be a boolean or an object")),
+    }
+    Ok(o)
+}
+
+/// Inline keys follow the service's configuration rules; a key it would
+/// refuse at start-up is a configuration error here too.
+fn inline_keys(jwks: &Value, field: &str, keys: &mut Vec<KeyEntry>) -> Result<(), ConfigError> {
+    let items = match jwks {
+        Value::Null => return Ok(()),
+        Value::Object(o) => match o.get("keys") {
+            Some(Value::Array(items)) => items,
+            _ => return Err(ConfigError::option(field, "must be an object with a \"keys\" array")),
+        },
+        _ => return Err(ConfigError::option(field, "must be an object with a \"keys\" array")),
+    };
+    for (i, item) in items.iter().enumerate() {
+        let key = parse_key(item, i, KeyRules::Inline)
+            .map_err(|issue| ConfigError::key(i, issue.field.as_deref(), issue.reason))?;
+        keys.push(KeyEntry { key, options: KeyOptions::default() });
+    }
+    Ok(())
+}
+
+/// The Supabase legacy secret: HS256 over the secret's UTF-8 bytes (not
+/// base64-decoded), no kid, Supabase's audience and lifetime.
+fn supabase_key(secret: &str) -> Result<KeyEntry, ConfigError> {
+    if secret.is_empty() {
+        return Err(ConfigError::option("supabase_jwt_secret", "must not be empty"));
+    }
+    let k = secret.as_bytes().to_vec();
+    let encoded = b64::encode(&k);
+    let jwk = format!(r#"{{"kty":"oct","alg":"HS256","k":"{encoded}"}}"#);
+    let value = json::parse(&jwk).map(|(v, _)| v).map_err(|e| ConfigError::option("supabase_jwt_secret", e.to_string()))?;
+    let key: Key = parse_key(&value, 0, KeyRules::Inline)
+        .map_err(|e| ConfigError::option("supabase_jwt_secret", e.reason))?;
+    debug_assert!(matches!(
+        (&key.kid, &key.alg, &key.material),
+        (KeyId::None, KeyAlg::Known(Algorithm::HS256), KeyMaterial::Oct { .. })
+    ));
+    Ok(KeyEntry { key, options: KeyOptions::supabase() })
+}

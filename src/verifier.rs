@@ -1,0 +1,262 @@
+//! The whole decision: token shape, algorithm, key selection (spec §3),
+//! signature, claims (spec §2), audience, lifetime, parameters.
+
+use crate::alg::Algorithm;
+use crate::claims;
+use crate::crypto::{check_key_for, PureRust, SignatureBackend};
+use crate::error::Error;
+use crate::json::{self, Object, Value};
+use crate::jwk::{Key, KeyId, KeyIssue};
+use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
+
+/// Options a key carries from its source (spec §3, last paragraph).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyOptions {
+    /// When set, replaces the verifier's audiences for tokens this key verifies.
+    pub audiences: Option<Vec<String>>,
+    /// When set, replaces the verifier's maximum lifetime for tokens this key verifies.
+    pub max_lifetime: Option<f64>,
+}
+
+impl KeyOptions {
+    /// The Supabase legacy JWT secret: audience `authenticated`, one week
+    /// plus 20 minutes.
+    pub fn supabase() -> KeyOptions {
+        KeyOptions {
+            audiences: Some(vec!["authenticated".into()]),
+            max_lifetime: Some(86400.0 * 7.0 + 1200.0),
+        }
+    }
+}
+
+/// A key with the options of its source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEntry {
+    pub key: Key,
+    pub options: KeyOptions,
+}
+
+/// Checks the PowerSync Service does not make; off unless asked for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Strict {
+    /// Refuse `iat` more than the leeway in the future, `typ` other than
+    /// `JWT`, and repeated JSON member names.
+    pub enabled: bool,
+    /// When set, `iss` must be one of these.
+    pub issuers: Option<Vec<String>>,
+}
+
+/// Verifier settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Allowed audiences for keys that carry none of their own.
+    pub audiences: Vec<String>,
+    /// Maximum `exp - iat` for keys that carry none of their own (86400).
+    pub max_lifetime: f64,
+    /// Longest token accepted, in bytes (64 KiB).
+    pub max_token_bytes: usize,
+    pub strict: Strict,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            audiences: Vec::new(),
+            max_lifetime: claims::DEFAULT_MAX_LIFETIME,
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            strict: Strict::default(),
+        }
+    }
+}
+
+/// A verified token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    pub alg: Algorithm,
+    /// Decoded header JSON text, as sent.
+    pub header_json: String,
+    /// Decoded payload JSON text, as sent.
+    pub payload_json: String,
+    pub claims: Object,
+    /// What sync rules see as `user_id`; `None` when `sub` is null.
+    pub user_id: Option<String>,
+    pub expires_at: f64,
+    /// The key that verified the token.
+    pub key: KeyRef,
+}
+
+/// Which key verified a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRef {
+    pub kid: Option<String>,
+    pub alg: Option<String>,
+    pub kty: &'static str,
+    pub thumbprint: String,
+    /// Index in the verifier's key list.
+    pub index: usize,
+}
+
+/// Verifies PowerSync tokens against a fixed list of keys.
+pub struct Verifier {
+    keys: Vec<KeyEntry>,
+    /// Keys that failed to load: a token naming one is refused, never
+    /// tried against the kid-less keys.
+    rejected: Vec<KeyIssue>,
+    options: Options,
+    backend: Box<dyn SignatureBackend + Send + Sync>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").field("keys", &self.keys).field("options", &self.options).finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier over `keys`, in key-source order.
+    ///
+    /// ```
+    /// use powersync_jwt::{verifier::{Verifier, Options, KeyEntry, KeyOptions}, KeySet, KeyRules};
+    /// let set = KeySet::parse(r#"{"keys":[{"kty":"oct","k":"c2VjcmV0","alg":"HS256"}]}"#, KeyRules::Inline).unwrap();
+    /// let keys = set.keys.into_iter().map(|key| KeyEntry { key, options: KeyOptions::default() }).collect();
+    /// let v = Verifier::new(keys, Vec::new(), Options::default());
+    /// let err = v.verify("not a token", 1_700_000_000).unwrap_err();
+    /// assert_eq!(err.code(), "PSYNC_S2101");
+    /// ```
+    pub fn new(keys: Vec<KeyEntry>, rejected: Vec<KeyIssue>, options: Options) -> Verifier {
+        Verifier { keys, rejected, options, backend: Box::new(PureRust) }
+    }
+
+    /// Replaces the signature backend.
+    pub fn with_backend(mut self, backend: Box<dyn SignatureBackend + Send + Sync>) -> Verifier {
+        self.backend = backend;
+        self
+    }
+
+    pub fn keys(&self) -> &[KeyEntry] {
+        &self.keys
+    }
+
+    pub fn rejected(&self) -> &[KeyIssue] {
+        &self.rejected
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Verifies `token` at time `now` (unix seconds).
+    pub fn verify(&self, token: &str, now: i64) -> Result<Verified, Error> {
+        let tok = Token::parse(token, self.options.max_token_bytes)?;
+        let alg = Algorithm::from_name(tok.alg())
+            .filter(|a| Algorithm::POWERSYNC.contains(a))
+            .ok_or_else(|| Error::AlgNotAllowed { alg: tok.alg().to_string() })?;
+        let index = self.select_key(&tok, alg)?;
+        let entry = self.keys.get(index).ok_or(Error::KeyNotFound)?;
+
+        let payload = tok.payload()?;
+        if tok.unencoded_payload() {
+            return Err(Error::malformed("JWTs must not use an unencoded payload (b64: false)"));
+        }
+        let payload_json = segment_text(&payload);
+        let (value, info) = json::parse(&payload_json)
+            .map_err(|e| Error::malformed(format!("payload is not JSON: {e}")))?;
+        let Value::Object(claims) = value else {
+            return Err(Error::malformed("payload is not a JSON object"));
+        };
+
+        claims::check_registered(&claims, now)?;
+        let audiences = entry.options.audiences.as_deref().unwrap_or(&self.options.audiences);
+        claims::check_audience(&claims, audiences)?;
+        claims::check_lifetime(&claims, entry.options.max_lifetime.unwrap_or(self.options.max_lifetime))?;
+        claims::check_parameters(&claims)?;
+        claims::check_finite_times(&claims)?;
+        self.check_strict(&tok, &claims, info.duplicate.as_deref(), now)?;
+
+        let user_id = claims.get("sub").and_then(claims::user_id);
+        let expires_at = claims.get("exp").and_then(Value::as_f64).unwrap_or(0.0);
+        Ok(Verified {
+            alg,
+            header_json: tok.header_json().to_string(),
+            payload_json,
+            claims,
+            user_id,
+            expires_at,
+            key: KeyRef {
+                kid: entry.key.kid.as_str().map(str::to_string),
+                alg: entry.key.alg_name().map(str::to_string),
+                kty: entry.key.material.kty(),
+                thumbprint: entry.key.thumbprint.clone(),
+                index,
+            },
+        })
+    }
+
+    /// Spec §3: a token kid selects the first key with that kid and nothing
+    /// else; otherwise kid-less keys of a matching algorithm are tried in
+    /// order. Returns the index of the key that verified the signature.
+    fn select_key(&self, tok: &Token<'_>, alg: Algorithm) -> Result<usize, Error> {
+        match tok.kid() {
+            Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
+            Kid::Str(kid) => {
+                let hit = self.keys.iter().position(|e| e.key.kid.as_str() == Some(kid.as_str()));
+                if let Some(i) = hit {
+                    let key = &self.keys.get(i).ok_or(Error::KeyNotFound)?.key;
+                    if !key.matches_algorithm(tok.alg()) {
+                        return Err(Error::UnexpectedAlgorithm { alg: tok.alg().to_string() });
+                    }
+                    return if self.signature_ok(tok, alg, key)? { Ok(i) } else { Err(Error::SignatureInvalid) };
+                }
+                if let Some(bad) = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid.as_str())) {
+                    return Err(Error::KeyRejected { kid: kid.clone(), reason: bad.reason.clone() });
+                }
+            }
+            Kid::None => {}
+        }
+        for (i, entry) in self.keys.iter().enumerate() {
+            if entry.key.kid != KeyId::None || !entry.key.matches_algorithm(tok.alg()) {
+                continue;
+            }
+            if self.signature_ok(tok, alg, &entry.key)? {
+                return Ok(i);
+            }
+        }
+        Err(Error::KeyNotFound)
+    }
+
+    /// Decodes the signature, refuses keys unfit for `alg` (the service's
+    /// verify-time errors), then asks the backend.
+    fn signature_ok(&self, tok: &Token<'_>, alg: Algorithm, key: &Key) -> Result<bool, Error> {
+        let sig = tok.signature()?;
+        check_key_for(alg, key)?;
+        Ok(self.backend.verify(alg, &key.material, tok.signing_input(), &sig))
+    }
+
+    fn check_strict(&self, tok: &Token<'_>, claims: &Object, dup: Option<&str>, now: i64) -> Result<(), Error> {
+        let strict = &self.options.strict;
+        if strict.enabled {
+            if let Some(name) = tok.header_duplicate().or(dup) {
+                return Err(Error::DuplicateMember { name: name.to_string() });
+            }
+            if let Some(iat) = claims.get("iat").and_then(Value::as_f64) {
+                if iat > now as f64 + claims::LEEWAY {
+                    return Err(Error::IssuedInFuture { iat, now });
+                }
+            }
+            if let Some(typ) = tok.header().get("typ") {
+                if !typ.as_str().is_some_and(|t| t.eq_ignore_ascii_case("JWT")) {
+                    return Err(Error::TypeNotAllowed { typ: crate::jsfmt::stringify(typ) });
+                }
+            }
+        }
+        if let Some(issuers) = &strict.issuers {
+            let iss = claims.get("iss");
+            if !iss.and_then(Value::as_str).is_some_and(|s| issuers.iter().any(|i| i == s)) {
+                return Err(Error::IssuerNotAllowed {
+                    iss: iss.map_or_else(|| "undefined".to_string(), crate::jsfmt::stringify),
+                });
+            }
+        }
+        Ok(())
+    }
+}
