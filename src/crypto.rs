@@ -151,8 +151,13 @@ fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
             let Ok(pk_bytes) = <[u8; 57]>::try_from(x) else {
                 return false;
             };
+            // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of an encoded point are
+            // unused and must be zero; ed448-goldilocks does not check R's.
+            if sig.len() != 114 || sig.get(56).is_none_or(|b| b & 0x7f != 0) || pk_bytes[56] & 0x7f != 0 {
+                return false;
+            }
             let (Ok(pk), Ok(s)) = (
-                ed448_goldilocks::VerifyingKey::from_bytes(&pk_bytes.into()),
+                ed448_goldilocks::VerifyingKey::from_bytes(&pk_bytes),
                 ed448_goldilocks::Signature::try_from(sig),
             ) else {
                 return false;

@@ -57,7 +57,7 @@ pub fn number_to_string(x: f64) -> String {
             out.push('.');
             out.push_str(b);
         }
-        let _ = write!(out, "e{}{}", if n - 1 >= 0 { "+" } else { "-" }, (n - 1).abs());
+        let _ = write!(out, "e{}{}", if n > 0 { "+" } else { "-" }, (n - 1).abs());
     }
     out
 }

@@ -362,7 +362,35 @@ fn rsa(jwk: &Object) -> Result<Parsed, Fail> {
     if e.len() > 8 || e.last().is_none_or(|b| b & 1 == 0) || e == [1] {
         return Err(("e", "must be an odd exponent of at least 3".into()));
     }
+    if roca_fingerprint(&n) {
+        return Err(("n", "has the ROCA fingerprint (CVE-2017-15361): the key can be factored".into()));
+    }
     Ok((KeyMaterial::Rsa { n, e }, vec![("e", e_s), ("kty", "RSA".into()), ("n", n_s)]))
+}
+
+/// The ROCA test (Nemec et al., CCS 2017): moduli made by the vulnerable
+/// Infineon library are, modulo each of these small primes, a power of
+/// 65537. A random modulus passes all of them with negligible probability.
+fn roca_fingerprint(n: &[u8]) -> bool {
+    const PRIMES: [u32; 38] = [
+        3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
+        109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+    ];
+    PRIMES.iter().all(|&p| {
+        let residue = n.iter().fold(0u32, |acc, &b| (acc * 256 + u32::from(b)) % p);
+        let g = 65537 % p;
+        let mut x = 1u32;
+        for _ in 0..p {
+            if x == residue {
+                return true;
+            }
+            x = x * g % p;
+            if x == 1 {
+                break;
+            }
+        }
+        false
+    })
 }
 
 fn ec(jwk: &Object) -> Result<Parsed, Fail> {
@@ -413,11 +441,14 @@ fn okp(jwk: &Object) -> Result<Parsed, Fail> {
     if x.len() != len {
         return Err(("x", format!("must be {len} bytes for {crv_s}, is {}", x.len())));
     }
+    if curve == OkpCurve::Ed448 && x.last().is_some_and(|b| b & 0x7f != 0) {
+        return Err(("x", "has non-zero unused bits (RFC 8032 §5.2.2)".into()));
+    }
     let valid = match curve {
         OkpCurve::Ed25519 => ed25519_compact::PublicKey::from_slice(&x).is_ok(),
         OkpCurve::Ed448 => <[u8; 57]>::try_from(x.as_slice())
             .ok()
-            .is_some_and(|b| ed448_goldilocks::VerifyingKey::from_bytes(&b.into()).is_ok()),
+            .is_some_and(|b| ed448_goldilocks::VerifyingKey::from_bytes(&b).is_ok()),
         OkpCurve::X25519 | OkpCurve::X448 => true,
     };
     if !valid {

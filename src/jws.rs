@@ -9,6 +9,24 @@ use crate::jwk::KeyId;
 use crate::jwks::KeySet;
 use crate::token::{Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
 
+/// RFC 7518 §3.2: an HMAC key must be at least as long as the hash output.
+/// (The PowerSync Service sets no minimum, so the token verifier does not
+/// apply this; generic JWS verification does.)
+fn check_hmac_key_size(alg: Algorithm, key: &crate::jwk::Key) -> Result<(), Error> {
+    let bits = match alg {
+        Algorithm::HS256 => 256,
+        Algorithm::HS384 => 384,
+        Algorithm::HS512 => 512,
+        _ => return Ok(()),
+    };
+    match &key.material {
+        crate::jwk::KeyMaterial::Oct { k } if k.len() * 8 < bits => Err(Error::KeyUnusable {
+            message: format!("{alg} requires symmetric keys to be {bits} bits or larger"),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A verified JWS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedJws {
@@ -66,7 +84,7 @@ pub fn verify_jws_with(
             }
             continue;
         }
-        if let Err(e) = check_key_for(alg, key) {
+        if let Err(e) = check_key_for(alg, key).and_then(|()| check_hmac_key_size(alg, key)) {
             last_err = e;
             continue;
         }

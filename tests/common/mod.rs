@@ -1,0 +1,93 @@
+//! Shared by the Rust and wasm test harnesses: reading the case table.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
+
+use powersync_jwt::config::from_client_auth;
+use powersync_jwt::jsfmt::stringify;
+use powersync_jwt::json::{parse, Object, Value};
+
+pub const SERVICE_CASES: &str = include_str!("../cases/service.json");
+
+pub fn obj(v: &Value) -> &Object {
+    v.as_object().expect("object")
+}
+
+/// A case's token: a string, or `{ runs: [[text, count], ...] }`.
+pub fn token_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Object(o) => {
+            let Some(Value::Array(runs)) = o.get("runs") else { panic!("bad token") };
+            let mut out = String::new();
+            for r in runs {
+                let Value::Array(pair) = r else { panic!("bad run") };
+                let text = pair[0].as_str().unwrap();
+                let n = pair[1].as_f64().unwrap() as usize;
+                for _ in 0..n {
+                    out.push_str(text);
+                }
+            }
+            out
+        }
+        _ => panic!("bad token"),
+    }
+}
+
+/// Runs every case of the service table; returns failures as text.
+pub fn run_service_cases() -> (usize, Vec<String>) {
+    let (doc, _) = parse(SERVICE_CASES).unwrap();
+    let doc = obj(&doc);
+    let configs = obj(doc.get("configs").unwrap());
+    let Some(Value::Array(cases)) = doc.get("cases") else { panic!("no cases") };
+    let mut failures = Vec::new();
+    for case in cases {
+        let c = obj(case);
+        let name = c.get("name").unwrap().as_str().unwrap();
+        let cfg = obj(configs.get(c.get("config").unwrap().as_str().unwrap()).unwrap());
+        let verifier = from_client_auth(&stringify(cfg.get("client_auth").unwrap()), "").unwrap();
+        let token = token_of(c.get("token").unwrap());
+        let now = c.get("now").unwrap().as_f64().unwrap() as i64;
+        let expect = obj(c.get("expect").unwrap());
+        let got = verifier.verify(&token, now);
+        let problem = match (expect.get("valid"), &got) {
+            (Some(Value::Bool(true)), Ok(v)) => {
+                let mut p = None;
+                let want_uid = expect.get("userId").unwrap();
+                let got_uid = v.user_id.clone().map_or(Value::Null, Value::String);
+                if *want_uid != got_uid {
+                    p = Some(format!("userId {} != expected {}", stringify(&got_uid), stringify(want_uid)));
+                }
+                if let Some(k) = expect.get("kid") {
+                    let got_kid = v.key.kid.clone().map_or(Value::Null, Value::String);
+                    if *k != got_kid {
+                        p = Some(format!("key kid {} != expected {}", stringify(&got_kid), stringify(k)));
+                    }
+                }
+                if let Some(Value::String(a)) = expect.get("alg") {
+                    if v.alg.name() != a {
+                        p = Some(format!("alg {} != expected {a}", v.alg));
+                    }
+                }
+                p
+            }
+            (Some(Value::Bool(true)), Err(e)) => Some(format!("rejected: {} {} ({}) {}", e.code(), e, e.reason(), e.detail())),
+            (_, Ok(_)) => Some("accepted, expected a rejection".to_string()),
+            (_, Err(e)) => {
+                let want = (
+                    expect.get("code").unwrap().as_str().unwrap(),
+                    expect.get("message").unwrap().as_str().unwrap(),
+                    expect.get("reason").unwrap().as_str().unwrap(),
+                );
+                let msg = e.to_string();
+                if (e.code(), msg.as_str(), e.reason()) != want {
+                    Some(format!("got {} {:?} ({}), expected {} {:?} ({}) [{}]", e.code(), msg, e.reason(), want.0, want.1, want.2, e.detail()))
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(p) = problem {
+            failures.push(format!("{name}: {p}"));
+        }
+    }
+    (cases.len(), failures)
+}

@@ -1,0 +1,264 @@
+//! Public test vectors from ../shared/vectors, run whole. Every case must
+//! match its label unless tests/vectors/exceptions.json names it with a
+//! reason; an exception that no longer differs fails too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod common;
+
+use common::obj;
+use powersync_jwt::crypto::check_key_for;
+use powersync_jwt::jws::verify_jws;
+use powersync_jwt::json::{parse, Value};
+use powersync_jwt::{Algorithm, KeyRules, KeySet, PureRust, SignatureBackend};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn vectors_dir() -> PathBuf {
+    std::env::var_os("POWERSYNC_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"))
+}
+
+fn load(rel: &str) -> Value {
+    let path = vectors_dir().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (set POWERSYNC_VECTORS)", path.display()));
+    parse(&text).unwrap().0
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
+}
+
+fn arr(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(a) => a,
+        _ => panic!("array expected"),
+    }
+}
+
+/// exceptions.json: { file: { tcId: reason } }.
+fn exceptions() -> BTreeMap<String, BTreeMap<String, String>> {
+    let (v, _) = parse(include_str!("vectors/exceptions.json")).unwrap();
+    let mut out = BTreeMap::new();
+    for (file, cases) in obj(&v).iter() {
+        if file.starts_with('_') {
+            continue;
+        }
+        let m = obj(cases).iter().map(|(k, r)| (k.to_string(), r.as_str().unwrap().to_string())).collect();
+        out.insert(file.to_string(), m);
+    }
+    out
+}
+
+struct Tally {
+    file: String,
+    total: usize,
+    valid_ok: usize,
+    invalid_ok: usize,
+    excepted: usize,
+    problems: Vec<String>,
+    seen_exceptions: Vec<String>,
+}
+
+impl Tally {
+    fn new(file: &str) -> Tally {
+        Tally { file: file.into(), total: 0, valid_ok: 0, invalid_ok: 0, excepted: 0, problems: vec![], seen_exceptions: vec![] }
+    }
+
+    /// `accepted`: what we did; `result`: the label (valid/invalid/acceptable).
+    fn record(&mut self, ex: &BTreeMap<String, String>, tc: &str, result: &str, accepted: bool, comment: &str) {
+        self.total += 1;
+        let matches = match result {
+            "valid" => accepted,
+            "invalid" => !accepted,
+            _ => true,
+        };
+        if ex.contains_key(tc) {
+            self.seen_exceptions.push(tc.to_string());
+            if matches {
+                self.problems.push(format!("{} tcId {tc}: listed as an exception but now matches its label ({result})", self.file));
+            } else {
+                self.excepted += 1;
+            }
+            return;
+        }
+        if matches {
+            if accepted { self.valid_ok += 1 } else { self.invalid_ok += 1 }
+        } else {
+            self.problems.push(format!("{} tcId {tc} ({comment}): labelled {result}, we {}", self.file, if accepted { "accepted" } else { "rejected" }));
+        }
+    }
+}
+
+fn run_jws_file(file: &str, ex: &BTreeMap<String, String>) -> Tally {
+    let doc = load(&format!("wycheproof/{file}"));
+    let mut t = Tally::new(file);
+    for g in arr(obj(&doc).get("testGroups").unwrap()) {
+        let g = obj(g);
+        let key = g.get("public").or_else(|| g.get("private")).unwrap();
+        let keys = KeySet::from_value(key, KeyRules::Generic).unwrap_or_default();
+        for tc in arr(g.get("tests").unwrap()) {
+            let tc = obj(tc);
+            let Some(Value::String(jws)) = tc.get("jws") else { continue };
+            let id = powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
+            let accepted = verify_jws(jws, &keys, &Algorithm::ALL).is_ok();
+            t.record(ex, &id, tc.get("result").unwrap().as_str().unwrap(), accepted, tc.get("comment").unwrap().as_str().unwrap());
+        }
+    }
+    t
+}
+
+/// The group's key: its JWK, or for EC groups without one (special
+/// coordinates), a JWK built from `publicKey.wx`/`wy`.
+fn group_key(g: &powersync_jwt::json::Object) -> KeySet {
+    if let Some(jwk) = g.get("publicKeyJwk").or_else(|| g.get("keyJwk")) {
+        return KeySet::from_value(jwk, KeyRules::Generic).unwrap();
+    }
+    let pk = obj(g.get("publicKey").unwrap());
+    let (crv, len) = match pk.get("curve").unwrap().as_str().unwrap() {
+        "secp256r1" => ("P-256", 32),
+        "secp384r1" => ("P-384", 48),
+        "secp521r1" => ("P-521", 66),
+        other => panic!("curve {other}"),
+    };
+    let coord = |name: &str| {
+        let mut b = hex(pk.get(name).unwrap().as_str().unwrap());
+        while b.len() > len && b[0] == 0 {
+            b.remove(0);
+        }
+        while b.len() < len {
+            b.insert(0, 0);
+        }
+        powersync_jwt::b64::encode(&b)
+    };
+    let jwk = format!(r#"{{"kty":"EC","crv":"{crv}","x":"{}","y":"{}"}}"#, coord("wx"), coord("wy"));
+    KeySet::parse(&jwk, KeyRules::Generic).unwrap()
+}
+
+/// Raw signature files: message and signature in hex, key as a JWK.
+fn run_sig_file(file: &str, alg: Algorithm, ex: &BTreeMap<String, String>) -> Tally {
+    let doc = load(&format!("wycheproof/{file}"));
+    let mut t = Tally::new(file);
+    for g in arr(obj(&doc).get("testGroups").unwrap()) {
+        let g = obj(g);
+        let set = group_key(g);
+        let key = set.keys.first();
+        for tc in arr(g.get("tests").unwrap()) {
+            let tc = obj(tc);
+            let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
+            let sig = hex(tc.get("sig").unwrap().as_str().unwrap());
+            let accepted = key.is_some_and(|k| check_key_for(alg, k).is_ok() && PureRust.verify(alg, &k.material, &msg, &sig));
+            let id = powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
+            let result = tc.get("result").unwrap().as_str().unwrap();
+            t.record(ex, &id, result, accepted, tc.get("comment").unwrap().as_str().unwrap());
+        }
+    }
+    t
+}
+
+/// HMAC files: JWS never truncates tags, so groups with short tags must all be rejected.
+fn run_mac_file(file: &str, alg: Algorithm, full_bits: f64, ex: &BTreeMap<String, String>) -> Tally {
+    let doc = load(&format!("wycheproof/{file}"));
+    let mut t = Tally::new(file);
+    for g in arr(obj(&doc).get("testGroups").unwrap()) {
+        let g = obj(g);
+        let full = g.get("tagSize").unwrap().as_f64().unwrap() == full_bits;
+        for tc in arr(g.get("tests").unwrap()) {
+            let tc = obj(tc);
+            let key = hex(tc.get("key").unwrap().as_str().unwrap());
+            let material = powersync_jwt::KeyMaterial::Oct { k: key.clone() };
+            let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
+            let tag = hex(tc.get("tag").unwrap().as_str().unwrap());
+            let accepted = !key.is_empty() && PureRust.verify(alg, &material, &msg, &tag);
+            let label = if full { tc.get("result").unwrap().as_str().unwrap() } else { "invalid" };
+            let id = powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
+            t.record(ex, &id, label, accepted, tc.get("comment").unwrap().as_str().unwrap());
+        }
+    }
+    t
+}
+
+fn finish(tallies: Vec<Tally>, ex: &BTreeMap<String, BTreeMap<String, String>>) {
+    let mut problems = Vec::new();
+    for t in &tallies {
+        println!(
+            "{:<45} {:>4} cases: {:>4} valid accepted, {:>4} invalid rejected, {:>3} exceptions",
+            t.file, t.total, t.valid_ok, t.invalid_ok, t.excepted
+        );
+        if let Some(listed) = ex.get(&t.file) {
+            for tc in listed.keys() {
+                if !t.seen_exceptions.contains(tc) {
+                    problems.push(format!("{}: exception for tcId {tc}, which does not exist", t.file));
+                }
+            }
+        }
+        problems.extend(t.problems.iter().cloned());
+    }
+    assert!(problems.is_empty(), "{} vector problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn wycheproof_jws_and_jwk() {
+    let ex = exceptions();
+    let none = BTreeMap::new();
+    let tallies = ["json_web_signature_test.json", "json_web_key_test.json"]
+        .iter()
+        .map(|f| run_jws_file(f, ex.get(*f).unwrap_or(&none)))
+        .collect();
+    finish(tallies, &ex);
+}
+
+#[test]
+fn wycheproof_signature_files() {
+    use Algorithm::*;
+    let ex = exceptions();
+    let none = BTreeMap::new();
+    let files: &[(&str, Algorithm)] = &[
+        ("ecdsa_secp256r1_sha256_p1363_test.json", ES256),
+        ("ecdsa_secp384r1_sha384_p1363_test.json", ES384),
+        ("ecdsa_secp521r1_sha512_p1363_test.json", ES512),
+        ("rsa_signature_2048_sha256_test.json", RS256),
+        ("rsa_signature_2048_sha384_test.json", RS384),
+        ("rsa_signature_2048_sha512_test.json", RS512),
+        ("rsa_signature_3072_sha256_test.json", RS256),
+        ("rsa_signature_3072_sha384_test.json", RS384),
+        ("rsa_signature_3072_sha512_test.json", RS512),
+        ("rsa_signature_4096_sha256_test.json", RS256),
+        ("rsa_signature_4096_sha384_test.json", RS384),
+        ("rsa_signature_4096_sha512_test.json", RS512),
+        ("rsa_pss_2048_sha256_mgf1_32_test.json", PS256),
+        ("rsa_pss_2048_sha384_mgf1_48_test.json", PS384),
+        ("rsa_pss_3072_sha256_mgf1_32_test.json", PS256),
+        ("rsa_pss_4096_sha256_mgf1_32_test.json", PS256),
+        ("rsa_pss_4096_sha384_mgf1_48_test.json", PS384),
+        ("rsa_pss_4096_sha512_mgf1_64_test.json", PS512),
+        ("ed25519_test.json", EdDSA),
+        ("ed448_test.json", EdDSA),
+    ];
+    let mut tallies: Vec<Tally> = files.iter().map(|(f, a)| run_sig_file(f, *a, ex.get(*f).unwrap_or(&none))).collect();
+    for (f, a, bits) in [("hmac_sha256_test.json", HS256, 256.0), ("hmac_sha384_test.json", HS384, 384.0), ("hmac_sha512_test.json", HS512, 512.0)] {
+        tallies.push(run_mac_file(f, a, bits, ex.get(f).unwrap_or(&none)));
+    }
+    finish(tallies, &ex);
+}
+
+/// DER signatures are not JWS signatures: every case of the DER file, valid
+/// or not as DER, must be rejected as ES256.
+#[test]
+fn wycheproof_der_ecdsa_always_rejected() {
+    let doc = load("wycheproof/ecdsa_secp256r1_sha256_test.json");
+    let mut n = 0;
+    for g in arr(obj(&doc).get("testGroups").unwrap()) {
+        let g = obj(g);
+        let set = group_key(g);
+        let key = &set.keys[0];
+        for tc in arr(g.get("tests").unwrap()) {
+            let tc = obj(tc);
+            let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
+            let sig = hex(tc.get("sig").unwrap().as_str().unwrap());
+            n += 1;
+            assert!(!PureRust.verify(Algorithm::ES256, &key.material, &msg, &sig), "tcId {:?} DER accepted", tc.get("tcId"));
+        }
+    }
+    println!("ecdsa_secp256r1_sha256_test.json (DER): {n} cases, all rejected");
+    assert_eq!(n, 484);
+}
