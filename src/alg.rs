@@ -108,8 +108,12 @@ impl Algorithm {
     /// The digest, for the algorithms that name one.
     pub fn hash(self) -> Hash {
         match self {
-            Algorithm::HS256 | Algorithm::RS256 | Algorithm::ES256 | Algorithm::PS256 => Hash::Sha256,
-            Algorithm::HS384 | Algorithm::RS384 | Algorithm::ES384 | Algorithm::PS384 => Hash::Sha384,
+            Algorithm::HS256 | Algorithm::RS256 | Algorithm::ES256 | Algorithm::PS256 => {
+                Hash::Sha256
+            }
+            Algorithm::HS384 | Algorithm::RS384 | Algorithm::ES384 | Algorithm::PS384 => {
+                Hash::Sha384
+            }
             _ => Hash::Sha512,
         }
     }

@@ -30,7 +30,10 @@ pub fn check_registered(claims: &Object, now: i64) -> Result<(), Error> {
             return Err(Error::NotYetValid { nbf, now });
         }
     }
-    let exp = claims.get("exp").and_then(Value::as_f64).ok_or(Error::ClaimInvalid { claim: "exp" })?;
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .ok_or(Error::ClaimInvalid { claim: "exp" })?;
     if exp <= nowf - LEEWAY {
         return Err(Error::Expired { exp, now });
     }
@@ -50,7 +53,9 @@ pub fn check_audience(claims: &Object, allowed: &[String]) -> Result<(), Error> 
     if ok {
         Ok(())
     } else {
-        Err(Error::AudienceMismatch { aud_json: jsfmt::stringify(aud) })
+        Err(Error::AudienceMismatch {
+            aud_json: jsfmt::stringify(aud),
+        })
     }
 }
 
@@ -60,11 +65,20 @@ fn is_allowed(a: &Value, allowed: &[String]) -> bool {
 
 /// `exp - iat` must not exceed `max` (both are numbers by now).
 pub fn check_lifetime(claims: &Object, max: f64) -> Result<(), Error> {
-    let exp = claims.get("exp").and_then(Value::as_f64).unwrap_or(f64::NAN);
-    let iat = claims.get("iat").and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .unwrap_or(f64::NAN);
+    let iat = claims
+        .get("iat")
+        .and_then(Value::as_f64)
+        .unwrap_or(f64::NAN);
     let duration = exp - iat;
     if duration > max {
-        return Err(Error::LifetimeExceeded { max, got: jsfmt::number_to_string(duration) });
+        return Err(Error::LifetimeExceeded {
+            max,
+            got: jsfmt::number_to_string(duration),
+        });
     }
     Ok(())
 }

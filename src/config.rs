@@ -23,11 +23,25 @@ use crate::{b64, Algorithm};
 /// ```
 pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, ConfigError> {
     let ca = object(client_auth, "client_auth")?;
-    let opts = if options.trim().is_empty() { Object::default() } else { object(options, "options")? };
-    known(&ca, &[
-        "jwks", "jwks_uri", "audience", "supabase", "supabase_jwt_secret", "jwks_reject_ip_ranges",
-        "block_local_jwks", "additional_audiences", "allow_temporary_tokens",
-    ])?;
+    let opts = if options.trim().is_empty() {
+        Object::default()
+    } else {
+        object(options, "options")?
+    };
+    known(
+        &ca,
+        &[
+            "jwks",
+            "jwks_uri",
+            "audience",
+            "supabase",
+            "supabase_jwt_secret",
+            "jwks_reject_ip_ranges",
+            "block_local_jwks",
+            "additional_audiences",
+            "allow_temporary_tokens",
+        ],
+    )?;
     let mut keys = Vec::new();
     if let Some(jwks) = ca.get("jwks") {
         inline_keys(jwks, "jwks", &mut keys)?;
@@ -46,7 +60,12 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
                 "is only used with supabase: true (as in the PowerSync Service); set both",
             ))
         }
-        Some(_) => return Err(ConfigError::option("supabase_jwt_secret", "must be a string")),
+        Some(_) => {
+            return Err(ConfigError::option(
+                "supabase_jwt_secret",
+                "must be a string",
+            ))
+        }
     }
     if let Some(uri) = ca.get("jwks_uri") {
         if !matches!(uri, Value::Null) && !matches!(uri, Value::Array(a) if a.is_empty()) {
@@ -78,10 +97,20 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
 /// `{ jwks, audience, supabaseJwtSecret, maxLifetimeSeconds, maxTokenBytes, strict, issuers, cache }`.
 pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
     let opts = object(options, "options")?;
-    known(&opts, &[
-        "jwks", "audience", "supabaseJwtSecret", "maxLifetimeSeconds", "maxTokenBytes", "strict", "issuers",
-        "cache", "jwksUri",
-    ])?;
+    known(
+        &opts,
+        &[
+            "jwks",
+            "audience",
+            "supabaseJwtSecret",
+            "maxLifetimeSeconds",
+            "maxTokenBytes",
+            "strict",
+            "issuers",
+            "cache",
+            "jwksUri",
+        ],
+    )?;
     let mut keys = Vec::new();
     if let Some(jwks) = opts.get("jwks") {
         inline_keys(jwks, "jwks", &mut keys)?;
@@ -91,9 +120,15 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
         Some(Value::String(secret)) => keys.push(supabase_key(secret)?),
         Some(_) => return Err(ConfigError::option("supabaseJwtSecret", "must be a string")),
     }
-    if opts.get("jwksUri").is_some_and(|v| !matches!(v, Value::Null)) {
-        return Err(ConfigError::option("jwksUri", "remote key sets are not supported by this version; pass jwks")
-            .with_code("PSYNC_S3102"));
+    if opts
+        .get("jwksUri")
+        .is_some_and(|v| !matches!(v, Value::Null))
+    {
+        return Err(ConfigError::option(
+            "jwksUri",
+            "remote key sets are not supported by this version; pass jwks",
+        )
+        .with_code("PSYNC_S3102"));
     }
     let mut options = common_options(&opts)?;
     options.audiences = match opts.get("audience") {
@@ -101,7 +136,10 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
         Some(v) => strings(v, "audience")?,
     };
     if keys.is_empty() {
-        return Err(ConfigError::option("jwks", "no keys: give jwks or supabaseJwtSecret"));
+        return Err(ConfigError::option(
+            "jwks",
+            "no keys: give jwks or supabaseJwtSecret",
+        ));
     }
     Ok(Verifier::new(keys, Vec::new(), options))
 }
@@ -117,7 +155,10 @@ fn object(text: &str, what: &str) -> Result<Object, ConfigError> {
 fn known(obj: &Object, names: &[&str]) -> Result<(), ConfigError> {
     for (k, _) in obj.iter() {
         if !names.contains(&k) {
-            return Err(ConfigError::option(k, format!("is not a known option (known: {})", names.join(", "))));
+            return Err(ConfigError::option(
+                k,
+                format!("is not a known option (known: {})", names.join(", ")),
+            ));
         }
     }
     Ok(())
@@ -140,7 +181,12 @@ fn common_options(opts: &Object) -> Result<Options, ConfigError> {
     if let Some(v) = opts.get("maxLifetimeSeconds") {
         match v.as_f64() {
             Some(n) if n.is_finite() && n > 0.0 => o.max_lifetime = n,
-            _ => return Err(ConfigError::option("maxLifetimeSeconds", "must be a positive number")),
+            _ => {
+                return Err(ConfigError::option(
+                    "maxLifetimeSeconds",
+                    "must be a positive number",
+                ))
+            }
         }
     }
     if let Some(v) = opts.get("maxTokenBytes") {
@@ -148,7 +194,12 @@ fn common_options(opts: &Object) -> Result<Options, ConfigError> {
             Some(n) if n.fract() == 0.0 && (16.0..=16_777_216.0).contains(&n) => {
                 o.max_token_bytes = format!("{n:.0}").parse().unwrap_or(o.max_token_bytes);
             }
-            _ => return Err(ConfigError::option("maxTokenBytes", "must be a whole number from 16 to 16777216")),
+            _ => {
+                return Err(ConfigError::option(
+                    "maxTokenBytes",
+                    "must be a whole number from 16 to 16777216",
+                ))
+            }
         }
     }
     match opts.get("strict") {
@@ -158,12 +209,20 @@ fn common_options(opts: &Object) -> Result<Options, ConfigError> {
     }
     if let Some(v) = opts.get("issuers") {
         if !matches!(v, Value::Null) {
-            o.strict = Strict { issuers: Some(strings(v, "issuers")?), ..o.strict };
+            o.strict = Strict {
+                issuers: Some(strings(v, "issuers")?),
+                ..o.strict
+            };
         }
     }
     match opts.get("cache") {
         None | Some(Value::Null | Value::Bool(_) | Value::Object(_)) => {}
-        Some(_) => return Err(ConfigError::option("cache", "must be a boolean or an object")),
+        Some(_) => {
+            return Err(ConfigError::option(
+                "cache",
+                "must be a boolean or an object",
+            ))
+        }
     }
     Ok(o)
 }
@@ -175,14 +234,27 @@ fn inline_keys(jwks: &Value, field: &str, keys: &mut Vec<KeyEntry>) -> Result<()
         Value::Null => return Ok(()),
         Value::Object(o) => match o.get("keys") {
             Some(Value::Array(items)) => items,
-            _ => return Err(ConfigError::option(field, "must be an object with a \"keys\" array")),
+            _ => {
+                return Err(ConfigError::option(
+                    field,
+                    "must be an object with a \"keys\" array",
+                ))
+            }
         },
-        _ => return Err(ConfigError::option(field, "must be an object with a \"keys\" array")),
+        _ => {
+            return Err(ConfigError::option(
+                field,
+                "must be an object with a \"keys\" array",
+            ))
+        }
     };
     for (i, item) in items.iter().enumerate() {
         let key = parse_key(item, i, KeyRules::Inline)
             .map_err(|issue| ConfigError::key(i, issue.field.as_deref(), issue.reason))?;
-        keys.push(KeyEntry { key, options: KeyOptions::default() });
+        keys.push(KeyEntry {
+            key,
+            options: KeyOptions::default(),
+        });
     }
     Ok(())
 }
@@ -191,17 +263,29 @@ fn inline_keys(jwks: &Value, field: &str, keys: &mut Vec<KeyEntry>) -> Result<()
 /// base64-decoded), no kid, Supabase's audience and lifetime.
 fn supabase_key(secret: &str) -> Result<KeyEntry, ConfigError> {
     if secret.is_empty() {
-        return Err(ConfigError::option("supabase_jwt_secret", "must not be empty"));
+        return Err(ConfigError::option(
+            "supabase_jwt_secret",
+            "must not be empty",
+        ));
     }
     let k = secret.as_bytes().to_vec();
     let encoded = b64::encode(&k);
     let jwk = format!(r#"{{"kty":"oct","alg":"HS256","k":"{encoded}"}}"#);
-    let value = json::parse(&jwk).map(|(v, _)| v).map_err(|e| ConfigError::option("supabase_jwt_secret", e.to_string()))?;
+    let value = json::parse(&jwk)
+        .map(|(v, _)| v)
+        .map_err(|e| ConfigError::option("supabase_jwt_secret", e.to_string()))?;
     let key: Key = parse_key(&value, 0, KeyRules::Inline)
         .map_err(|e| ConfigError::option("supabase_jwt_secret", e.reason))?;
     debug_assert!(matches!(
         (&key.kid, &key.alg, &key.material),
-        (KeyId::None, KeyAlg::Known(Algorithm::HS256), KeyMaterial::Oct { .. })
+        (
+            KeyId::None,
+            KeyAlg::Known(Algorithm::HS256),
+            KeyMaterial::Oct { .. }
+        )
     ));
-    Ok(KeyEntry { key, options: KeyOptions::supabase() })
+    Ok(KeyEntry {
+        key,
+        options: KeyOptions::supabase(),
+    })
 }

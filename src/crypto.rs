@@ -22,7 +22,9 @@ pub fn check_key_for(alg: Algorithm, key: &Key) -> Result<(), Error> {
     match (alg.family(), &key.material) {
         (Family::RsaPkcs1 | Family::RsaPss, KeyMaterial::Rsa { .. }) => {
             if key.material.rsa_bits().unwrap_or(0) < 2048 {
-                return unusable(format!("{alg} requires key modulusLength to be 2048 bits or larger"));
+                return unusable(format!(
+                    "{alg} requires key modulusLength to be 2048 bits or larger"
+                ));
             }
             Ok(())
         }
@@ -41,9 +43,16 @@ pub fn check_key_for(alg: Algorithm, key: &Key) -> Result<(), Error> {
             }
             Ok(())
         }
-        (Family::EdDsa, KeyMaterial::Okp { curve: OkpCurve::Ed25519 | OkpCurve::Ed448, .. }) => Ok(()),
+        (
+            Family::EdDsa,
+            KeyMaterial::Okp {
+                curve: OkpCurve::Ed25519 | OkpCurve::Ed448,
+                ..
+            },
+        ) => Ok(()),
         (Family::EdDsa, KeyMaterial::Okp { .. }) => unusable(
-            "Invalid key for the EdDSA algorithm, its asymmetricKeyType must be ed25519 or ed448".into(),
+            "Invalid key for the EdDSA algorithm, its asymmetricKeyType must be ed25519 or ed448"
+                .into(),
         ),
         (Family::Hmac, KeyMaterial::Oct { .. }) => Ok(()),
         (_, m) => unusable(format!("a {} key cannot verify {alg}", m.kty())),
@@ -89,7 +98,10 @@ fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> b
         return false;
     }
     let bits = u32::try_from(n.len() * 8).unwrap_or(u32::MAX);
-    let (Ok(n), Ok(e)) = (rsa::BoxedUint::from_be_slice(n, bits), rsa::BoxedUint::from_be_slice(e, 64)) else {
+    let (Ok(n), Ok(e)) = (
+        rsa::BoxedUint::from_be_slice(n, bits),
+        rsa::BoxedUint::from_be_slice(e, 64),
+    ) else {
         return false;
     };
     let Ok(pk) = rsa::PublicKey::new_with_size_limits(n, e, 2048..=crate::jwk::MAX_RSA_BITS) else {
@@ -99,17 +111,29 @@ fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> b
         return false;
     };
     match alg {
-        Algorithm::RS256 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(pk).verify(input, &s).is_ok(),
-        Algorithm::RS384 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha384>::new(pk).verify(input, &s).is_ok(),
-        Algorithm::RS512 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha512>::new(pk).verify(input, &s).is_ok(),
+        Algorithm::RS256 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(pk)
+            .verify(input, &s)
+            .is_ok(),
+        Algorithm::RS384 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha384>::new(pk)
+            .verify(input, &s)
+            .is_ok(),
+        Algorithm::RS512 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha512>::new(pk)
+            .verify(input, &s)
+            .is_ok(),
         Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
             let Ok(s) = rsa::pss::Signature::from_bytes_with_max_len(sig, sig.len()) else {
                 return false;
             };
             match alg {
-                Algorithm::PS256 => rsa::pss::VerifyingKey::<sha2::Sha256>::new(pk).verify(input, &s).is_ok(),
-                Algorithm::PS384 => rsa::pss::VerifyingKey::<sha2::Sha384>::new(pk).verify(input, &s).is_ok(),
-                _ => rsa::pss::VerifyingKey::<sha2::Sha512>::new(pk).verify(input, &s).is_ok(),
+                Algorithm::PS256 => rsa::pss::VerifyingKey::<sha2::Sha256>::new(pk)
+                    .verify(input, &s)
+                    .is_ok(),
+                Algorithm::PS384 => rsa::pss::VerifyingKey::<sha2::Sha384>::new(pk)
+                    .verify(input, &s)
+                    .is_ok(),
+                _ => rsa::pss::VerifyingKey::<sha2::Sha512>::new(pk)
+                    .verify(input, &s)
+                    .is_ok(),
             }
         }
         _ => false,
@@ -125,7 +149,10 @@ fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) ->
     // refuses any other length and r or s of zero or not below the order.
     macro_rules! check {
         ($c:ident) => {{
-            let (Ok(vk), Ok(s)) = ($c::ecdsa::VerifyingKey::from_sec1_bytes(&sec1), $c::ecdsa::Signature::from_slice(sig)) else {
+            let (Ok(vk), Ok(s)) = (
+                $c::ecdsa::VerifyingKey::from_sec1_bytes(&sec1),
+                $c::ecdsa::Signature::from_slice(sig),
+            ) else {
                 return false;
             };
             vk.verify(input, &s).is_ok()
@@ -142,7 +169,10 @@ fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) ->
 fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
     match curve {
         OkpCurve::Ed25519 => {
-            let (Ok(pk), Ok(s)) = (ed25519_compact::PublicKey::from_slice(x), ed25519_compact::Signature::from_slice(sig)) else {
+            let (Ok(pk), Ok(s)) = (
+                ed25519_compact::PublicKey::from_slice(x),
+                ed25519_compact::Signature::from_slice(sig),
+            ) else {
                 return false;
             };
             pk.verify(input, &s).is_ok()
@@ -153,7 +183,10 @@ fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
             };
             // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of an encoded point are
             // unused and must be zero; ed448-goldilocks does not check R's.
-            if sig.len() != 114 || sig.get(56).is_none_or(|b| b & 0x7f != 0) || pk_bytes[56] & 0x7f != 0 {
+            if sig.len() != 114
+                || sig.get(56).is_none_or(|b| b & 0x7f != 0)
+                || pk_bytes[56] & 0x7f != 0
+            {
                 return false;
             }
             let (Ok(pk), Ok(s)) = (

@@ -122,7 +122,9 @@ impl Error {
     }
 
     pub(crate) fn malformed(detail: impl Into<String>) -> Self {
-        Error::Malformed { detail: detail.into() }
+        Error::Malformed {
+            detail: detail.into(),
+        }
     }
 }
 

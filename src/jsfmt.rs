@@ -23,7 +23,11 @@ pub fn number_to_string(x: f64) -> String {
         return "0".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     let sign = if x < 0.0 { "-" } else { "" };
     // Rust's `{:e}` gives the shortest digits that round-trip, as ECMAScript requires.
@@ -66,7 +70,13 @@ pub fn number_to_string(x: f64) -> String {
 /// ECMAScript's QuoteJSONString does.
 pub fn stringify(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, v, &|n| if n.is_finite() { number_to_string(n) } else { "null".into() });
+    write_value(&mut out, v, &|n| {
+        if n.is_finite() {
+            number_to_string(n)
+        } else {
+            "null".into()
+        }
+    });
     out
 }
 

@@ -152,7 +152,11 @@ impl std::fmt::Display for JsonError {
 /// assert_eq!(info.duplicate.as_deref(), Some("a"));
 /// ```
 pub fn parse(text: &str) -> Result<(Value, ParseInfo), JsonError> {
-    let mut p = Parser { s: text.as_bytes(), i: 0, info: ParseInfo::default() };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+        info: ParseInfo::default(),
+    };
     p.ws();
     let v = p.value(0)?;
     p.ws();
@@ -170,7 +174,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, what: &'static str) -> JsonError {
-        JsonError { offset: self.i, what }
+        JsonError {
+            offset: self.i,
+            what,
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -294,7 +301,9 @@ impl Parser<'_> {
         // JavaScript and overflows to infinity.
         let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
             .map_err(|_| self.err("bad number"))?;
-        text.parse::<f64>().map(Value::Number).map_err(|_| self.err("bad number"))
+        text.parse::<f64>()
+            .map(Value::Number)
+            .map_err(|_| self.err("bad number"))
     }
 
     fn digits(&mut self) {
@@ -304,7 +313,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u16, JsonError> {
-        let h = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("bad escape"))?;
+        let h = self
+            .s
+            .get(self.i..self.i + 4)
+            .ok_or_else(|| self.err("bad escape"))?;
         let h = std::str::from_utf8(h).map_err(|_| self.err("bad escape"))?;
         if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(self.err("bad escape"));
@@ -326,7 +338,10 @@ impl Parser<'_> {
                 self.i += 1;
             }
             // The input is a &str and we stopped on ASCII bytes, so the run is valid UTF-8.
-            out.push_str(std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default()).unwrap_or_default());
+            out.push_str(
+                std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
+                    .unwrap_or_default(),
+            );
             match self.peek() {
                 Some(b'"') => {
                     self.i += 1;
@@ -347,12 +362,16 @@ impl Parser<'_> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let hi = self.hex4()?;
-                            let ch = if (0xD800..0xDC00).contains(&hi) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+                            let ch = if (0xD800..0xDC00).contains(&hi)
+                                && self.s.get(self.i..self.i + 2) == Some(b"\\u")
+                            {
                                 let save = self.i;
                                 self.i += 2;
                                 let lo = self.hex4()?;
                                 if (0xDC00..0xE000).contains(&lo) {
-                                    let c = 0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00);
+                                    let c = 0x10000
+                                        + ((u32::from(hi) - 0xD800) << 10)
+                                        + (u32::from(lo) - 0xDC00);
                                     char::from_u32(c)
                                 } else {
                                     self.i = save;

@@ -4,8 +4,8 @@
 
 use crate::alg::{Algorithm, Family};
 use crate::b64;
-use crate::json::{Object, Value};
 use crate::jsfmt;
+use crate::json::{Object, Value};
 use sha2::{Digest, Sha256};
 
 /// Largest RSA modulus accepted, in bits (bounds the work one signature costs).
@@ -65,12 +65,24 @@ impl OkpCurve {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyMaterial {
     /// Modulus and exponent, big-endian, without leading zeros.
-    Rsa { n: Vec<u8>, e: Vec<u8> },
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
     /// Affine coordinates, fixed width; the point is on the curve (except secp256k1, which never verifies).
-    Ec { curve: EcCurve, x: Vec<u8>, y: Vec<u8> },
-    Okp { curve: OkpCurve, x: Vec<u8> },
+    Ec {
+        curve: EcCurve,
+        x: Vec<u8>,
+        y: Vec<u8>,
+    },
+    Okp {
+        curve: OkpCurve,
+        x: Vec<u8>,
+    },
     /// A shared secret for HMAC.
-    Oct { k: Vec<u8> },
+    Oct {
+        k: Vec<u8>,
+    },
 }
 
 impl KeyMaterial {
@@ -229,7 +241,13 @@ pub struct KeyIssue {
     pub skipped: bool,
 }
 
-fn issue(index: usize, kid: &Option<String>, field: Option<&str>, reason: impl Into<String>, skipped: bool) -> KeyIssue {
+fn issue(
+    index: usize,
+    kid: &Option<String>,
+    field: Option<&str>,
+    reason: impl Into<String>,
+    skipped: bool,
+) -> KeyIssue {
     KeyIssue {
         index,
         kid: kid.clone(),
@@ -266,7 +284,10 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
         }
     }
     if rules == KeyRules::Remote && !matches!(kty, "RSA" | "EC" | "OKP") {
-        return Err(skip("kty", format!("{kty:?} keys are not taken from a JWKS URL")));
+        return Err(skip(
+            "kty",
+            format!("{kty:?} keys are not taken from a JWKS URL"),
+        ));
     }
 
     let kid = match jwk.get("kid") {
@@ -289,12 +310,20 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
         "EC" => ec(jwk).map_err(|(f, r)| fail(f, r))?,
         "OKP" => okp(jwk).map_err(|(f, r)| fail(f, r))?,
         "oct" => oct(jwk).map_err(|(f, r)| fail(f, r))?,
-        other => return Err(skip("kty", format!("{other:?} is not a supported key type"))),
+        other => {
+            return Err(skip(
+                "kty",
+                format!("{other:?} is not a supported key type"),
+            ))
+        }
     };
 
     if let KeyAlg::Known(a) = alg {
         if !material.family_fits(a.family()) {
-            return Err(fail("alg", format!("{} does not fit a {} key", a.name(), material.kty())));
+            return Err(fail(
+                "alg",
+                format!("{} does not fit a {} key", a.name(), material.kty()),
+            ));
         }
     }
     if rules == KeyRules::Inline {
@@ -304,7 +333,10 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
             }
             (KeyMaterial::Rsa { .. }, _, _) => {}
             (_, _, KeyAlg::Any) => {
-                return Err(fail("alg", format!("is required for an inline {} key", material.kty())))
+                return Err(fail(
+                    "alg",
+                    format!("is required for an inline {} key", material.kty()),
+                ))
             }
             _ => {}
         }
@@ -351,10 +383,16 @@ fn rsa(jwk: &Object) -> Result<Parsed, Fail> {
     let e = strip_zeros(&e);
     let bits = bit_length(&n);
     if bits < 512 {
-        return Err(("n", format!("is {bits} bits, too short to be an RSA modulus")));
+        return Err((
+            "n",
+            format!("is {bits} bits, too short to be an RSA modulus"),
+        ));
     }
     if bits > MAX_RSA_BITS {
-        return Err(("n", format!("is {bits} bits, more than the {MAX_RSA_BITS} accepted")));
+        return Err((
+            "n",
+            format!("is {bits} bits, more than the {MAX_RSA_BITS} accepted"),
+        ));
     }
     if n.last().is_none_or(|b| b & 1 == 0) {
         return Err(("n", "is even, so not an RSA modulus".into()));
@@ -363,9 +401,15 @@ fn rsa(jwk: &Object) -> Result<Parsed, Fail> {
         return Err(("e", "must be an odd exponent of at least 3".into()));
     }
     if roca_fingerprint(&n) {
-        return Err(("n", "has the ROCA fingerprint (CVE-2017-15361): the key can be factored".into()));
+        return Err((
+            "n",
+            "has the ROCA fingerprint (CVE-2017-15361): the key can be factored".into(),
+        ));
     }
-    Ok((KeyMaterial::Rsa { n, e }, vec![("e", e_s), ("kty", "RSA".into()), ("n", n_s)]))
+    Ok((
+        KeyMaterial::Rsa { n, e },
+        vec![("e", e_s), ("kty", "RSA".into()), ("n", n_s)],
+    ))
 }
 
 /// The ROCA test (Nemec et al., CCS 2017): moduli made by the vulnerable
@@ -373,11 +417,13 @@ fn rsa(jwk: &Object) -> Result<Parsed, Fail> {
 /// 65537. A random modulus passes all of them with negligible probability.
 fn roca_fingerprint(n: &[u8]) -> bool {
     const PRIMES: [u32; 38] = [
-        3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
-        109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+        3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89,
+        97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
     ];
     PRIMES.iter().all(|&p| {
-        let residue = n.iter().fold(0u32, |acc, &b| (acc * 256 + u32::from(b)) % p);
+        let residue = n
+            .iter()
+            .fold(0u32, |acc, &b| (acc * 256 + u32::from(b)) % p);
         let g = 65537 % p;
         let mut x = 1u32;
         for _ in 0..p {
@@ -394,7 +440,8 @@ fn roca_fingerprint(n: &[u8]) -> bool {
 }
 
 fn ec(jwk: &Object) -> Result<Parsed, Fail> {
-    let crv_s = member(jwk, "crv").map_err(|(f, _)| (f, "must be P-256, P-384 or P-521".to_string()))?;
+    let crv_s =
+        member(jwk, "crv").map_err(|(f, _)| (f, "must be P-256, P-384 or P-521".to_string()))?;
     let curve = match crv_s {
         "P-256" => EcCurve::P256,
         "P-384" => EcCurve::P384,
@@ -406,10 +453,16 @@ fn ec(jwk: &Object) -> Result<Parsed, Fail> {
     let (y, y_s) = bytes(jwk, "y")?;
     let len = curve.coordinate_len();
     if x.len() != len {
-        return Err(("x", format!("must be {len} bytes for {crv_s}, is {}", x.len())));
+        return Err((
+            "x",
+            format!("must be {len} bytes for {crv_s}, is {}", x.len()),
+        ));
     }
     if y.len() != len {
-        return Err(("y", format!("must be {len} bytes for {crv_s}, is {}", y.len())));
+        return Err((
+            "y",
+            format!("must be {len} bytes for {crv_s}, is {}", y.len()),
+        ));
     }
     let mut sec1 = Vec::with_capacity(1 + 2 * len);
     sec1.push(4);
@@ -424,7 +477,12 @@ fn ec(jwk: &Object) -> Result<Parsed, Fail> {
     if !on_curve {
         return Err(("x", format!("(x, y) is not a point on {crv_s}")));
     }
-    let members = vec![("crv", crv_s.to_string()), ("kty", "EC".into()), ("x", x_s), ("y", y_s)];
+    let members = vec![
+        ("crv", crv_s.to_string()),
+        ("kty", "EC".into()),
+        ("x", x_s),
+        ("y", y_s),
+    ];
     Ok((KeyMaterial::Ec { curve, x, y }, members))
 }
 
@@ -439,7 +497,10 @@ fn okp(jwk: &Object) -> Result<Parsed, Fail> {
     };
     let (x, x_s) = bytes(jwk, "x")?;
     if x.len() != len {
-        return Err(("x", format!("must be {len} bytes for {crv_s}, is {}", x.len())));
+        return Err((
+            "x",
+            format!("must be {len} bytes for {crv_s}, is {}", x.len()),
+        ));
     }
     if curve == OkpCurve::Ed448 && x.last().is_some_and(|b| b & 0x7f != 0) {
         return Err(("x", "has non-zero unused bits (RFC 8032 §5.2.2)".into()));
@@ -454,7 +515,11 @@ fn okp(jwk: &Object) -> Result<Parsed, Fail> {
     if !valid {
         return Err(("x", format!("is not a valid {crv_s} public key")));
     }
-    let members = vec![("crv", crv_s.to_string()), ("kty", "OKP".into()), ("x", x_s)];
+    let members = vec![
+        ("crv", crv_s.to_string()),
+        ("kty", "OKP".into()),
+        ("x", x_s),
+    ];
     Ok((KeyMaterial::Okp { curve, x }, members))
 }
 
@@ -463,7 +528,10 @@ fn oct(jwk: &Object) -> Result<Parsed, Fail> {
     if k.is_empty() {
         return Err(("k", "must not be empty".into()));
     }
-    Ok((KeyMaterial::Oct { k }, vec![("k", k_s), ("kty", "oct".into())]))
+    Ok((
+        KeyMaterial::Oct { k },
+        vec![("k", k_s), ("kty", "oct".into())],
+    ))
 }
 
 /// RFC 7638: SHA-256 over the required members in lexicographic order.

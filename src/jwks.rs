@@ -62,7 +62,10 @@ impl KeySet {
                     index,
                     kid: None,
                     field: None,
-                    reason: format!("the set has {} keys; only the first {MAX_KEYS} are read", keys.len()),
+                    reason: format!(
+                        "the set has {} keys; only the first {MAX_KEYS} are read",
+                        keys.len()
+                    ),
                     skipped: true,
                 });
                 break;

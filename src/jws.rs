@@ -50,7 +50,11 @@ pub struct VerifiedJws {
 /// let v = verify_jws(token, &keys, &Algorithm::ALL).unwrap(); // RFC 7515 A.1
 /// assert_eq!(v.alg, Algorithm::HS256);
 /// ```
-pub fn verify_jws(compact: &str, keys: &KeySet, algorithms: &[Algorithm]) -> Result<VerifiedJws, Error> {
+pub fn verify_jws(
+    compact: &str,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+) -> Result<VerifiedJws, Error> {
     verify_jws_with(compact, keys, algorithms, &PureRust)
 }
 
@@ -64,7 +68,9 @@ pub fn verify_jws_with(
     let tok = Token::parse(compact.trim(), DEFAULT_MAX_TOKEN_BYTES * 16)?;
     let alg = Algorithm::from_name(tok.alg())
         .filter(|a| algorithms.contains(a))
-        .ok_or_else(|| Error::AlgNotAllowed { alg: tok.alg().to_string() })?;
+        .ok_or_else(|| Error::AlgNotAllowed {
+            alg: tok.alg().to_string(),
+        })?;
     let kid = match tok.kid() {
         Kid::None => None,
         Kid::Str(s) => Some(s.as_str()),
@@ -80,7 +86,9 @@ pub fn verify_jws_with(
         }
         if !key.fits(alg) {
             if kid.is_some() && key.kid.as_str() == kid {
-                last_err = Error::UnexpectedAlgorithm { alg: tok.alg().to_string() };
+                last_err = Error::UnexpectedAlgorithm {
+                    alg: tok.alg().to_string(),
+                };
             }
             continue;
         }

@@ -6,17 +6,17 @@
 
 pub mod alg;
 pub mod b64;
+pub mod claims;
+pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod jsfmt;
 pub mod json;
 pub mod jwk;
 pub mod jwks;
-pub mod token;
-pub mod claims;
-pub mod verifier;
-pub mod config;
 pub mod jws;
+pub mod token;
+pub mod verifier;
 
 pub use alg::Algorithm;
 pub use crypto::{PureRust, SignatureBackend};
@@ -24,3 +24,6 @@ pub use error::{ConfigError, Error};
 pub use jwk::{Key, KeyAlg, KeyId, KeyIssue, KeyMaterial, KeyRules};
 pub use jwks::KeySet;
 pub use token::{Kid, Token};
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;

@@ -58,16 +58,21 @@ impl<'a> Token<'a> {
     /// ```
     pub fn parse(raw: &'a str, max_len: usize) -> Result<Token<'a>, Error> {
         if raw.len() > max_len {
-            return Err(Error::TooLarge { len: raw.len(), max: max_len });
+            return Err(Error::TooLarge {
+                len: raw.len(),
+                max: max_len,
+            });
         }
         let mut dots = raw.match_indices('.').map(|(i, _)| i);
         let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
             let parts = raw.bytes().filter(|b| *b == b'.').count() + 1;
-            return Err(Error::malformed(format!("a compact JWS has 3 parts, this has {parts}")));
+            return Err(Error::malformed(format!(
+                "a compact JWS has 3 parts, this has {parts}"
+            )));
         };
         let header_seg = raw.get(..d1).unwrap_or_default();
-        let header_bytes = b64::decode(header_seg)
-            .map_err(|e| Error::malformed(format!("header: {e}")))?;
+        let header_bytes =
+            b64::decode(header_seg).map_err(|e| Error::malformed(format!("header: {e}")))?;
         let header_text = segment_text(&header_bytes);
         let (value, info) = json::parse(&header_text)
             .map_err(|e| Error::malformed(format!("header is not JSON: {e}")))?;
@@ -85,14 +90,20 @@ impl<'a> Token<'a> {
                 _ => None,
             };
             let Some(names) = names else {
-                return Err(Error::malformed("\"crit\" must be an array of non-empty strings"));
+                return Err(Error::malformed(
+                    "\"crit\" must be an array of non-empty strings",
+                ));
             };
             for name in &names {
                 if *name != "b64" {
-                    return Err(Error::CritUnsupported { name: (*name).to_string() });
+                    return Err(Error::CritUnsupported {
+                        name: (*name).to_string(),
+                    });
                 }
                 if !header.contains(name) {
-                    return Err(Error::malformed("\"crit\" lists \"b64\" but the header has none"));
+                    return Err(Error::malformed(
+                        "\"crit\" lists \"b64\" but the header has none",
+                    ));
                 }
             }
             match header.get("b64") {
@@ -103,7 +114,11 @@ impl<'a> Token<'a> {
 
         let alg = match header.get("alg") {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
-            _ => return Err(Error::malformed("\"alg\" is missing or not a non-empty string")),
+            _ => {
+                return Err(Error::malformed(
+                    "\"alg\" is missing or not a non-empty string",
+                ))
+            }
         };
         let kid = match header.get("kid") {
             None => Kid::None,
@@ -154,12 +169,17 @@ impl<'a> Token<'a> {
 
     /// The bytes the signature covers: `header.payload` as sent.
     pub fn signing_input(&self) -> &'a [u8] {
-        self.raw.as_bytes().get(..self.payload_end).unwrap_or_default()
+        self.raw
+            .as_bytes()
+            .get(..self.payload_end)
+            .unwrap_or_default()
     }
 
     /// The payload segment as sent.
     pub fn payload_segment(&self) -> &'a str {
-        self.raw.get(self.header_len + 1..self.payload_end).unwrap_or_default()
+        self.raw
+            .get(self.header_len + 1..self.payload_end)
+            .unwrap_or_default()
     }
 
     /// Decodes the signature segment.
@@ -172,7 +192,8 @@ impl<'a> Token<'a> {
     /// `b64` is false.
     pub fn payload(&self) -> Result<Vec<u8>, Error> {
         if self.b64 {
-            b64::decode(self.payload_segment()).map_err(|e| Error::malformed(format!("payload: {e}")))
+            b64::decode(self.payload_segment())
+                .map_err(|e| Error::malformed(format!("payload: {e}")))
         } else {
             Ok(self.payload_segment().as_bytes().to_vec())
         }

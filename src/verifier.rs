@@ -108,7 +108,10 @@ pub struct Verifier {
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier").field("keys", &self.keys).field("options", &self.options).finish()
+        f.debug_struct("Verifier")
+            .field("keys", &self.keys)
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -124,7 +127,12 @@ impl Verifier {
     /// assert_eq!(err.code(), "PSYNC_S2101");
     /// ```
     pub fn new(keys: Vec<KeyEntry>, rejected: Vec<KeyIssue>, options: Options) -> Verifier {
-        Verifier { keys, rejected, options, backend: Box::new(PureRust) }
+        Verifier {
+            keys,
+            rejected,
+            options,
+            backend: Box::new(PureRust),
+        }
     }
 
     /// Replaces the signature backend.
@@ -150,13 +158,17 @@ impl Verifier {
         let tok = Token::parse(token, self.options.max_token_bytes)?;
         let alg = Algorithm::from_name(tok.alg())
             .filter(|a| Algorithm::POWERSYNC.contains(a))
-            .ok_or_else(|| Error::AlgNotAllowed { alg: tok.alg().to_string() })?;
+            .ok_or_else(|| Error::AlgNotAllowed {
+                alg: tok.alg().to_string(),
+            })?;
         let index = self.select_key(&tok, alg)?;
         let entry = self.keys.get(index).ok_or(Error::KeyNotFound)?;
 
         let payload = tok.payload()?;
         if tok.unencoded_payload() {
-            return Err(Error::malformed("JWTs must not use an unencoded payload (b64: false)"));
+            return Err(Error::malformed(
+                "JWTs must not use an unencoded payload (b64: false)",
+            ));
         }
         let payload_json = segment_text(&payload);
         let (value, info) = json::parse(&payload_json)
@@ -166,9 +178,19 @@ impl Verifier {
         };
 
         claims::check_registered(&claims, now)?;
-        let audiences = entry.options.audiences.as_deref().unwrap_or(&self.options.audiences);
+        let audiences = entry
+            .options
+            .audiences
+            .as_deref()
+            .unwrap_or(&self.options.audiences);
         claims::check_audience(&claims, audiences)?;
-        claims::check_lifetime(&claims, entry.options.max_lifetime.unwrap_or(self.options.max_lifetime))?;
+        claims::check_lifetime(
+            &claims,
+            entry
+                .options
+                .max_lifetime
+                .unwrap_or(self.options.max_lifetime),
+        )?;
         claims::check_parameters(&claims)?;
         claims::check_finite_times(&claims)?;
         self.check_strict(&tok, &claims, info.duplicate.as_deref(), now)?;
@@ -199,16 +221,32 @@ impl Verifier {
         match tok.kid() {
             Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
             Kid::Str(kid) => {
-                let hit = self.keys.iter().position(|e| e.key.kid.as_str() == Some(kid.as_str()));
+                let hit = self
+                    .keys
+                    .iter()
+                    .position(|e| e.key.kid.as_str() == Some(kid.as_str()));
                 if let Some(i) = hit {
                     let key = &self.keys.get(i).ok_or(Error::KeyNotFound)?.key;
                     if !key.matches_algorithm(tok.alg()) {
-                        return Err(Error::UnexpectedAlgorithm { alg: tok.alg().to_string() });
+                        return Err(Error::UnexpectedAlgorithm {
+                            alg: tok.alg().to_string(),
+                        });
                     }
-                    return if self.signature_ok(tok, alg, key)? { Ok(i) } else { Err(Error::SignatureInvalid) };
+                    return if self.signature_ok(tok, alg, key)? {
+                        Ok(i)
+                    } else {
+                        Err(Error::SignatureInvalid)
+                    };
                 }
-                if let Some(bad) = self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid.as_str())) {
-                    return Err(Error::KeyRejected { kid: kid.clone(), reason: bad.reason.clone() });
+                if let Some(bad) = self
+                    .rejected
+                    .iter()
+                    .find(|r| r.kid.as_deref() == Some(kid.as_str()))
+                {
+                    return Err(Error::KeyRejected {
+                        kid: kid.clone(),
+                        reason: bad.reason.clone(),
+                    });
                 }
             }
             Kid::None => {}
@@ -229,14 +267,24 @@ impl Verifier {
     fn signature_ok(&self, tok: &Token<'_>, alg: Algorithm, key: &Key) -> Result<bool, Error> {
         let sig = tok.signature()?;
         check_key_for(alg, key)?;
-        Ok(self.backend.verify(alg, &key.material, tok.signing_input(), &sig))
+        Ok(self
+            .backend
+            .verify(alg, &key.material, tok.signing_input(), &sig))
     }
 
-    fn check_strict(&self, tok: &Token<'_>, claims: &Object, dup: Option<&str>, now: i64) -> Result<(), Error> {
+    fn check_strict(
+        &self,
+        tok: &Token<'_>,
+        claims: &Object,
+        dup: Option<&str>,
+        now: i64,
+    ) -> Result<(), Error> {
         let strict = &self.options.strict;
         if strict.enabled {
             if let Some(name) = tok.header_duplicate().or(dup) {
-                return Err(Error::DuplicateMember { name: name.to_string() });
+                return Err(Error::DuplicateMember {
+                    name: name.to_string(),
+                });
             }
             if let Some(iat) = claims.get("iat").and_then(Value::as_f64) {
                 if iat > now as f64 + claims::LEEWAY {
@@ -245,13 +293,18 @@ impl Verifier {
             }
             if let Some(typ) = tok.header().get("typ") {
                 if !typ.as_str().is_some_and(|t| t.eq_ignore_ascii_case("JWT")) {
-                    return Err(Error::TypeNotAllowed { typ: crate::jsfmt::stringify(typ) });
+                    return Err(Error::TypeNotAllowed {
+                        typ: crate::jsfmt::stringify(typ),
+                    });
                 }
             }
         }
         if let Some(issuers) = &strict.issuers {
             let iss = claims.get("iss");
-            if !iss.and_then(Value::as_str).is_some_and(|s| issuers.iter().any(|i| i == s)) {
+            if !iss
+                .and_then(Value::as_str)
+                .is_some_and(|s| issuers.iter().any(|i| i == s))
+            {
                 return Err(Error::IssuerNotAllowed {
                     iss: iss.map_or_else(|| "undefined".to_string(), crate::jsfmt::stringify),
                 });

@@ -5,5 +5,10 @@ mod common;
 fn service_case_table() {
     let (n, failures) = common::run_service_cases();
     assert!(n > 150, "only {n} cases");
-    assert!(failures.is_empty(), "{} of {n} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -6,8 +6,8 @@ mod common;
 
 use common::obj;
 use powersync_jwt::crypto::check_key_for;
-use powersync_jwt::jws::verify_jws;
 use powersync_jwt::json::{parse, Value};
+use powersync_jwt::jws::verify_jws;
 use powersync_jwt::{Algorithm, KeyRules, KeySet, PureRust, SignatureBackend};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,12 +20,15 @@ fn vectors_dir() -> PathBuf {
 
 fn load(rel: &str) -> Value {
     let path = vectors_dir().join(rel);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (set POWERSYNC_VECTORS)", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (set POWERSYNC_VECTORS)", path.display()));
     parse(&text).unwrap().0
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
 }
 
 fn arr(v: &Value) -> &[Value] {
@@ -43,7 +46,10 @@ fn exceptions() -> BTreeMap<String, BTreeMap<String, String>> {
         if file.starts_with('_') {
             continue;
         }
-        let m = obj(cases).iter().map(|(k, r)| (k.to_string(), r.as_str().unwrap().to_string())).collect();
+        let m = obj(cases)
+            .iter()
+            .map(|(k, r)| (k.to_string(), r.as_str().unwrap().to_string()))
+            .collect();
         out.insert(file.to_string(), m);
     }
     out
@@ -61,11 +67,26 @@ struct Tally {
 
 impl Tally {
     fn new(file: &str) -> Tally {
-        Tally { file: file.into(), total: 0, valid_ok: 0, invalid_ok: 0, excepted: 0, problems: vec![], seen_exceptions: vec![] }
+        Tally {
+            file: file.into(),
+            total: 0,
+            valid_ok: 0,
+            invalid_ok: 0,
+            excepted: 0,
+            problems: vec![],
+            seen_exceptions: vec![],
+        }
     }
 
     /// `accepted`: what we did; `result`: the label (valid/invalid/acceptable).
-    fn record(&mut self, ex: &BTreeMap<String, String>, tc: &str, result: &str, accepted: bool, comment: &str) {
+    fn record(
+        &mut self,
+        ex: &BTreeMap<String, String>,
+        tc: &str,
+        result: &str,
+        accepted: bool,
+        comment: &str,
+    ) {
         self.total += 1;
         let matches = match result {
             "valid" => accepted,
@@ -75,16 +96,27 @@ impl Tally {
         if ex.contains_key(tc) {
             self.seen_exceptions.push(tc.to_string());
             if matches {
-                self.problems.push(format!("{} tcId {tc}: listed as an exception but now matches its label ({result})", self.file));
+                self.problems.push(format!(
+                    "{} tcId {tc}: listed as an exception but now matches its label ({result})",
+                    self.file
+                ));
             } else {
                 self.excepted += 1;
             }
             return;
         }
         if matches {
-            if accepted { self.valid_ok += 1 } else { self.invalid_ok += 1 }
+            if accepted {
+                self.valid_ok += 1
+            } else {
+                self.invalid_ok += 1
+            }
         } else {
-            self.problems.push(format!("{} tcId {tc} ({comment}): labelled {result}, we {}", self.file, if accepted { "accepted" } else { "rejected" }));
+            self.problems.push(format!(
+                "{} tcId {tc} ({comment}): labelled {result}, we {}",
+                self.file,
+                if accepted { "accepted" } else { "rejected" }
+            ));
         }
     }
 }
@@ -98,10 +130,19 @@ fn run_jws_file(file: &str, ex: &BTreeMap<String, String>) -> Tally {
         let keys = KeySet::from_value(key, KeyRules::Generic).unwrap_or_default();
         for tc in arr(g.get("tests").unwrap()) {
             let tc = obj(tc);
-            let Some(Value::String(jws)) = tc.get("jws") else { continue };
-            let id = powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
+            let Some(Value::String(jws)) = tc.get("jws") else {
+                continue;
+            };
+            let id =
+                powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
             let accepted = verify_jws(jws, &keys, &Algorithm::ALL).is_ok();
-            t.record(ex, &id, tc.get("result").unwrap().as_str().unwrap(), accepted, tc.get("comment").unwrap().as_str().unwrap());
+            t.record(
+                ex,
+                &id,
+                tc.get("result").unwrap().as_str().unwrap(),
+                accepted,
+                tc.get("comment").unwrap().as_str().unwrap(),
+            );
         }
     }
     t
@@ -130,7 +171,11 @@ fn group_key(g: &powersync_jwt::json::Object) -> KeySet {
         }
         powersync_jwt::b64::encode(&b)
     };
-    let jwk = format!(r#"{{"kty":"EC","crv":"{crv}","x":"{}","y":"{}"}}"#, coord("wx"), coord("wy"));
+    let jwk = format!(
+        r#"{{"kty":"EC","crv":"{crv}","x":"{}","y":"{}"}}"#,
+        coord("wx"),
+        coord("wy")
+    );
     KeySet::parse(&jwk, KeyRules::Generic).unwrap()
 }
 
@@ -146,17 +191,31 @@ fn run_sig_file(file: &str, alg: Algorithm, ex: &BTreeMap<String, String>) -> Ta
             let tc = obj(tc);
             let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
             let sig = hex(tc.get("sig").unwrap().as_str().unwrap());
-            let accepted = key.is_some_and(|k| check_key_for(alg, k).is_ok() && PureRust.verify(alg, &k.material, &msg, &sig));
-            let id = powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
+            let accepted = key.is_some_and(|k| {
+                check_key_for(alg, k).is_ok() && PureRust.verify(alg, &k.material, &msg, &sig)
+            });
+            let id =
+                powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
             let result = tc.get("result").unwrap().as_str().unwrap();
-            t.record(ex, &id, result, accepted, tc.get("comment").unwrap().as_str().unwrap());
+            t.record(
+                ex,
+                &id,
+                result,
+                accepted,
+                tc.get("comment").unwrap().as_str().unwrap(),
+            );
         }
     }
     t
 }
 
 /// HMAC files: JWS never truncates tags, so groups with short tags must all be rejected.
-fn run_mac_file(file: &str, alg: Algorithm, full_bits: f64, ex: &BTreeMap<String, String>) -> Tally {
+fn run_mac_file(
+    file: &str,
+    alg: Algorithm,
+    full_bits: f64,
+    ex: &BTreeMap<String, String>,
+) -> Tally {
     let doc = load(&format!("wycheproof/{file}"));
     let mut t = Tally::new(file);
     for g in arr(obj(&doc).get("testGroups").unwrap()) {
@@ -169,9 +228,20 @@ fn run_mac_file(file: &str, alg: Algorithm, full_bits: f64, ex: &BTreeMap<String
             let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
             let tag = hex(tc.get("tag").unwrap().as_str().unwrap());
             let accepted = !key.is_empty() && PureRust.verify(alg, &material, &msg, &tag);
-            let label = if full { tc.get("result").unwrap().as_str().unwrap() } else { "invalid" };
-            let id = powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
-            t.record(ex, &id, label, accepted, tc.get("comment").unwrap().as_str().unwrap());
+            let label = if full {
+                tc.get("result").unwrap().as_str().unwrap()
+            } else {
+                "invalid"
+            };
+            let id =
+                powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
+            t.record(
+                ex,
+                &id,
+                label,
+                accepted,
+                tc.get("comment").unwrap().as_str().unwrap(),
+            );
         }
     }
     t
@@ -187,13 +257,21 @@ fn finish(tallies: Vec<Tally>, ex: &BTreeMap<String, BTreeMap<String, String>>) 
         if let Some(listed) = ex.get(&t.file) {
             for tc in listed.keys() {
                 if !t.seen_exceptions.contains(tc) {
-                    problems.push(format!("{}: exception for tcId {tc}, which does not exist", t.file));
+                    problems.push(format!(
+                        "{}: exception for tcId {tc}, which does not exist",
+                        t.file
+                    ));
                 }
             }
         }
         problems.extend(t.problems.iter().cloned());
     }
-    assert!(problems.is_empty(), "{} vector problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} vector problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -234,8 +312,15 @@ fn wycheproof_signature_files() {
         ("ed25519_test.json", EdDSA),
         ("ed448_test.json", EdDSA),
     ];
-    let mut tallies: Vec<Tally> = files.iter().map(|(f, a)| run_sig_file(f, *a, ex.get(*f).unwrap_or(&none))).collect();
-    for (f, a, bits) in [("hmac_sha256_test.json", HS256, 256.0), ("hmac_sha384_test.json", HS384, 384.0), ("hmac_sha512_test.json", HS512, 512.0)] {
+    let mut tallies: Vec<Tally> = files
+        .iter()
+        .map(|(f, a)| run_sig_file(f, *a, ex.get(*f).unwrap_or(&none)))
+        .collect();
+    for (f, a, bits) in [
+        ("hmac_sha256_test.json", HS256, 256.0),
+        ("hmac_sha384_test.json", HS384, 384.0),
+        ("hmac_sha512_test.json", HS512, 512.0),
+    ] {
         tallies.push(run_mac_file(f, a, bits, ex.get(f).unwrap_or(&none)));
     }
     finish(tallies, &ex);
@@ -256,7 +341,11 @@ fn wycheproof_der_ecdsa_always_rejected() {
             let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
             let sig = hex(tc.get("sig").unwrap().as_str().unwrap());
             n += 1;
-            assert!(!PureRust.verify(Algorithm::ES256, &key.material, &msg, &sig), "tcId {:?} DER accepted", tc.get("tcId"));
+            assert!(
+                !PureRust.verify(Algorithm::ES256, &key.material, &msg, &sig),
+                "tcId {:?} DER accepted",
+                tc.get("tcId")
+            );
         }
     }
     println!("ecdsa_secp256r1_sha256_test.json (DER): {n} cases, all rejected");

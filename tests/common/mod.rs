@@ -1,5 +1,11 @@
 //! Shared by the Rust and wasm test harnesses: reading the case table.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 use powersync_jwt::config::from_client_auth;
 use powersync_jwt::jsfmt::stringify;
@@ -16,10 +22,14 @@ pub fn token_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Object(o) => {
-            let Some(Value::Array(runs)) = o.get("runs") else { panic!("bad token") };
+            let Some(Value::Array(runs)) = o.get("runs") else {
+                panic!("bad token")
+            };
             let mut out = String::new();
             for r in runs {
-                let Value::Array(pair) = r else { panic!("bad run") };
+                let Value::Array(pair) = r else {
+                    panic!("bad run")
+                };
                 let text = pair[0].as_str().unwrap();
                 let n = pair[1].as_f64().unwrap() as usize;
                 for _ in 0..n {
@@ -37,12 +47,16 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
     let (doc, _) = parse(SERVICE_CASES).unwrap();
     let doc = obj(&doc);
     let configs = obj(doc.get("configs").unwrap());
-    let Some(Value::Array(cases)) = doc.get("cases") else { panic!("no cases") };
+    let Some(Value::Array(cases)) = doc.get("cases") else {
+        panic!("no cases")
+    };
     let mut failures = Vec::new();
     for case in cases {
         let c = obj(case);
         let name = c.get("name").unwrap().as_str().unwrap();
-        let cfg = obj(configs.get(c.get("config").unwrap().as_str().unwrap()).unwrap());
+        let cfg = obj(configs
+            .get(c.get("config").unwrap().as_str().unwrap())
+            .unwrap());
         let verifier = from_client_auth(&stringify(cfg.get("client_auth").unwrap()), "").unwrap();
         let token = token_of(c.get("token").unwrap());
         let now = c.get("now").unwrap().as_f64().unwrap() as i64;
@@ -54,12 +68,20 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
                 let want_uid = expect.get("userId").unwrap();
                 let got_uid = v.user_id.clone().map_or(Value::Null, Value::String);
                 if *want_uid != got_uid {
-                    p = Some(format!("userId {} != expected {}", stringify(&got_uid), stringify(want_uid)));
+                    p = Some(format!(
+                        "userId {} != expected {}",
+                        stringify(&got_uid),
+                        stringify(want_uid)
+                    ));
                 }
                 if let Some(k) = expect.get("kid") {
                     let got_kid = v.key.kid.clone().map_or(Value::Null, Value::String);
                     if *k != got_kid {
-                        p = Some(format!("key kid {} != expected {}", stringify(&got_kid), stringify(k)));
+                        p = Some(format!(
+                            "key kid {} != expected {}",
+                            stringify(&got_kid),
+                            stringify(k)
+                        ));
                     }
                 }
                 if let Some(Value::String(a)) = expect.get("alg") {
@@ -69,7 +91,13 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
                 }
                 p
             }
-            (Some(Value::Bool(true)), Err(e)) => Some(format!("rejected: {} {} ({}) {}", e.code(), e, e.reason(), e.detail())),
+            (Some(Value::Bool(true)), Err(e)) => Some(format!(
+                "rejected: {} {} ({}) {}",
+                e.code(),
+                e,
+                e.reason(),
+                e.detail()
+            )),
             (_, Ok(_)) => Some("accepted, expected a rejection".to_string()),
             (_, Err(e)) => {
                 let want = (
@@ -79,7 +107,16 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
                 );
                 let msg = e.to_string();
                 if (e.code(), msg.as_str(), e.reason()) != want {
-                    Some(format!("got {} {:?} ({}), expected {} {:?} ({}) [{}]", e.code(), msg, e.reason(), want.0, want.1, want.2, e.detail()))
+                    Some(format!(
+                        "got {} {:?} ({}), expected {} {:?} ({}) [{}]",
+                        e.code(),
+                        msg,
+                        e.reason(),
+                        want.0,
+                        want.1,
+                        want.2,
+                        e.detail()
+                    ))
                 } else {
                     None
                 }

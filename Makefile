@@ -1,0 +1,53 @@
+# make demo   - the main job: issue a token, serve its JWKS on 127.0.0.1, verify it through the package
+# make test   - every test layer (installs what it needs on first run)
+# make build  - the npm package in pkg/ (wasm in pkg/dist/)
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+WASM_OPT := tools/node_modules/.bin/wasm-opt
+WASM := pkg/dist/powersync_jwt_bg.wasm
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+
+.PHONY: setup build demo test test-rust test-wasm test-node lint clean
+.DEFAULT_GOAL := test
+
+setup:
+	@scripts/setup.sh
+
+build: setup $(WASM)
+
+$(WASM): $(SRC)
+	@echo "[build] wasm-pack (release, web target)"
+	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt
+	rm -f pkg/dist/.gitignore pkg/dist/package.json pkg/dist/README.md
+	$(WASM_OPT) -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  --enable-mutable-globals --enable-reference-types --enable-multivalue $(WASM) -o $(WASM)
+	@node scripts/smoke.mjs
+	@printf '[build] %s: %s bytes, %s gzipped\n' $(WASM) $$(stat -c %s $(WASM)) $$(gzip -9c $(WASM) | wc -c)
+
+demo: build
+	@node scripts/demo.mjs
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+test-rust:
+	cargo test --release
+
+# wasm-pack test silently runs nothing when tests are not set up for the
+# runner, so each run must report the number of wasm tests in tests/wasm.rs.
+WASM_TESTS := $(shell grep -c '^\#\[wasm_bindgen_test\]' tests/wasm.rs)
+test-wasm: setup
+	set -o pipefail; wasm-pack test --node --release --mode no-install -- --test wasm 2>&1 \
+	  | tee /dev/stderr | grep -q "test result: ok. $(WASM_TESTS) passed"
+	set -o pipefail; WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver \
+	  --release --mode no-install -- --test wasm 2>&1 | tee /dev/stderr | grep -q "test result: ok. $(WASM_TESTS) passed"
+
+test-node: build
+	node --test tests/node/
+
+test: setup lint test-rust test-wasm test-node
+	@echo "[test] all layers passed"
+
+clean:
+	rm -rf pkg/dist target tests/.tmp

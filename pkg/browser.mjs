@@ -1,0 +1,7 @@
+// Browsers and other runtimes with fetch and top-level await: the wasm is
+// fetched next to this file (servers must send application/wasm).
+import init from './dist/powersync_jwt.js';
+
+await init({ module_or_path: new URL('./dist/powersync_jwt_bg.wasm', import.meta.url) });
+
+export * from './api.mjs';

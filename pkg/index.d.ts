@@ -1,0 +1,176 @@
+// Types for powersync-jwt.
+
+/** PowerSync error codes a verification can end with. */
+export type VerificationCode = 'PSYNC_S2101' | 'PSYNC_S2103' | 'PSYNC_S2104' | 'PSYNC_S2105';
+
+/** Stable, finer reasons. Several share one PowerSync code. */
+export type VerificationReason =
+  | 'malformed'
+  | 'token_too_large'
+  | 'crit_unsupported'
+  | 'alg_not_allowed'
+  | 'alg_mismatch'
+  | 'key_not_found'
+  | 'key_rejected'
+  | 'key_unusable'
+  | 'signature_invalid'
+  | 'claim_missing'
+  | 'claim_invalid'
+  | 'token_not_yet_valid'
+  | 'token_expired'
+  | 'lifetime_exceeded'
+  | 'audience_missing'
+  | 'audience_mismatch'
+  | 'parameters_invalid'
+  | 'issued_in_future'
+  | 'issuer_not_allowed'
+  | 'type_not_allowed'
+  | 'duplicate_member';
+
+/** A token was refused. `message` is the PowerSync Service's text for the same case. */
+export class VerificationError extends Error {
+  readonly name: 'VerificationError';
+  readonly code: VerificationCode;
+  readonly reason: VerificationReason;
+  /** Extra context not in the service's message (which part was malformed, ...). */
+  readonly detail?: string;
+}
+
+/** Configuration error codes. */
+export type ConfigCode = 'PSYNC_S2201' | 'PSYNC_S3102' | 'PSYNC_S3103';
+
+/** The keys or options cannot be used. */
+export class ConfigError extends Error {
+  readonly name: 'ConfigError';
+  readonly code: ConfigCode;
+  /** Index of the offending key in `jwks.keys`, when the error is about one key. */
+  readonly keyIndex?: number;
+  /** The member or option at fault. */
+  readonly field?: string;
+}
+
+/** A JSON Web Key, as published in a JWKS or written in powersync.yaml. */
+export interface Jwk {
+  kty: string;
+  kid?: string | null;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  [member: string]: unknown;
+}
+
+export interface Jwks {
+  keys: Jwk[];
+}
+
+/** The `client_auth` section of powersync.yaml (snake_case, as the service reads it). */
+export interface ClientAuth {
+  jwks?: Jwks;
+  /** Remote key sets are not supported yet: giving one throws ConfigError (PSYNC_S3102). */
+  jwks_uri?: string | string[];
+  audience?: string[];
+  supabase?: boolean;
+  supabase_jwt_secret?: string;
+  jwks_reject_ip_ranges?: string[];
+  block_local_jwks?: boolean;
+  additional_audiences?: string[];
+  allow_temporary_tokens?: boolean;
+}
+
+/** Options beside what powersync.yaml holds. */
+export interface VerifierOptions {
+  /** Maximum `exp - iat` for keys without their own limit. Default 86400. */
+  maxLifetimeSeconds?: number;
+  /** Longest token accepted, in bytes. Default 65536. */
+  maxTokenBytes?: number;
+  /** Checks the service does not make: future `iat`, `typ` other than JWT, repeated JSON members. */
+  strict?: boolean;
+  /** When set, `iss` must be one of these. */
+  issuers?: string[];
+  /** Reserved for the verified-token cache (default on). */
+  cache?: boolean | object;
+}
+
+/** `new PowerSyncVerifier(options)`: camelCase keys and options. */
+export interface PowerSyncVerifierInit extends VerifierOptions {
+  jwks?: Jwks;
+  audience?: string | string[];
+  supabaseJwtSecret?: string;
+}
+
+export interface VerifyOptions {
+  /** The time to verify at: a Date or unix seconds. Default: now. */
+  now?: Date | number;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface VerifiedToken {
+  /** The `sub` claim as in the token (any JSON type). */
+  sub: JsonValue;
+  /** What sync rules see as `user_id`; null when `sub` is null. */
+  userId: string | null;
+  /** Every claim, as JSON.parse reads the payload. */
+  claims: { [claim: string]: JsonValue };
+  header: { alg: string; kid?: string; [member: string]: JsonValue | undefined };
+  /** The `parameters` claim; an empty object when absent or null. */
+  parameters: { [key: string]: JsonValue };
+  /** `exp`, in unix seconds. */
+  expiresAt: number;
+  alg: 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+  /** The key that verified the token. */
+  key: { kid: string | null; alg: string | null; kty: 'RSA' | 'EC' | 'OKP' | 'oct'; thumbprint: string };
+}
+
+export interface KeyInfo {
+  kid: string | null;
+  kty: 'RSA' | 'EC' | 'OKP' | 'oct';
+  alg: string | null;
+  crv: string | null;
+  /** RSA modulus length. */
+  bits: number | null;
+  /** RFC 7638 SHA-256 thumbprint, base64url. */
+  thumbprint: string;
+  use: string | null;
+}
+
+export interface RejectedKey {
+  /** Position in `keys`. */
+  index: number;
+  kid: string | null;
+  field: string | null;
+  reason: string;
+  /** True when a rule excluded the key on purpose (`use: "enc"`, ...), false when it was invalid. */
+  skipped: boolean;
+}
+
+export interface KeySetReport {
+  keys: KeyInfo[];
+  rejected: RejectedKey[];
+}
+
+export class PowerSyncVerifier {
+  constructor(options: PowerSyncVerifierInit);
+  /** From the `client_auth` object of powersync.yaml, as-is. */
+  static fromClientAuth(clientAuth: ClientAuth | string, options?: VerifierOptions): PowerSyncVerifier;
+  /** Rejects with VerificationError. */
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedToken>;
+  /** Throws VerificationError. */
+  verifySync(token: string, options?: VerifyOptions): VerifiedToken;
+  describeKeys(): KeySetReport;
+}
+
+export type JwsAlgorithm = VerifiedToken['alg'] | 'PS256' | 'PS384' | 'PS512';
+
+/** Parses a JWK Set or one JWK. `rules`: 'generic' (default), 'remote' (as a jwks_uri document), 'inline' (as client_auth.jwks). */
+export function parseJwks(jwks: Jwks | Jwk | string, options?: { rules?: 'generic' | 'remote' | 'inline' }): KeySetReport;
+
+/** Verifies a generic compact JWS (RFC 7515); no claim checks. */
+export function verifyJws(
+  compact: string,
+  jwkOrJwks: Jwk | Jwks | string,
+  options?: { algorithms?: JwsAlgorithm[] },
+): { header: { [member: string]: JsonValue }; payload: Uint8Array; alg: JwsAlgorithm; keyIndex: number };
+
+/** Decodes a token WITHOUT verifying it. Never use the result for access decisions. */
+export function decodeUnverified(token: string): { header: { [member: string]: JsonValue }; payload: JsonValue };

@@ -1,0 +1,267 @@
+//! The WebAssembly boundary (wasm-bindgen). Thin by design: strings in,
+//! strings out; the JavaScript package builds objects and error classes.
+//!
+//! Results and errors cross as JSON text. A verification result embeds the
+//! token's own header and payload JSON verbatim, so that JavaScript's
+//! `JSON.parse` gives the claims exactly as the PowerSync Service sees them.
+
+use crate::config;
+use crate::error::{ConfigError, Error};
+use crate::jsfmt::quote;
+use crate::jwk::{KeyIssue, KeyRules};
+use crate::jwks::KeySet;
+use crate::jws;
+use crate::token::segment_text;
+use crate::verifier::Verifier;
+use crate::{b64, Algorithm};
+use std::fmt::Write;
+use wasm_bindgen::prelude::*;
+
+fn q(s: &str) -> String {
+    let mut out = String::new();
+    quote(&mut out, s);
+    out
+}
+
+fn opt(s: Option<&str>) -> String {
+    s.map_or_else(|| "null".to_string(), q)
+}
+
+fn verification_error(e: &Error) -> JsValue {
+    JsValue::from_str(&format!(
+        r#"{{"kind":"verification","code":{},"reason":{},"message":{},"detail":{}}}"#,
+        q(e.code()),
+        q(e.reason()),
+        q(&e.to_string()),
+        q(&e.detail())
+    ))
+}
+
+fn config_error(e: &ConfigError) -> JsValue {
+    JsValue::from_str(&format!(
+        r#"{{"kind":"config","code":{},"message":{},"keyIndex":{},"field":{}}}"#,
+        q(e.code),
+        q(&e.to_string()),
+        e.key_index
+            .map_or_else(|| "null".to_string(), |i| i.to_string()),
+        opt(e.field.as_deref())
+    ))
+}
+
+/// Seconds since the epoch as the service counts them (floored).
+fn whole_seconds(now: f64) -> i64 {
+    let floored = now.floor();
+    // Finite and within ±2^53 is checked by the JavaScript caller; clamp anyway.
+    if floored.is_nan() {
+        0
+    } else {
+        format!("{:.0}", floored.clamp(-9.0e15, 9.0e15))
+            .parse()
+            .unwrap_or(0)
+    }
+}
+
+/// A PowerSync token verifier.
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: Verifier,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// From a `client_auth` object (JSON text) and camelCase options (JSON text).
+    #[wasm_bindgen(js_name = fromClientAuth)]
+    pub fn from_client_auth(client_auth: &str, options: &str) -> Result<WasmVerifier, JsValue> {
+        config::from_client_auth(client_auth, options)
+            .map(|inner| WasmVerifier { inner })
+            .map_err(|e| config_error(&e))
+    }
+
+    /// From camelCase options (JSON text).
+    #[wasm_bindgen(js_name = fromOptions)]
+    pub fn from_options(options: &str) -> Result<WasmVerifier, JsValue> {
+        config::from_options(options)
+            .map(|inner| WasmVerifier { inner })
+            .map_err(|e| config_error(&e))
+    }
+
+    /// Verifies `token` at `now` (unix seconds). Returns JSON text:
+    /// `{"header":…,"claims":…,"userId":…,"alg":…,"key":{…}}`.
+    pub fn verify(&self, token: &str, now: f64) -> Result<String, JsValue> {
+        let v = self
+            .inner
+            .verify(token, whole_seconds(now))
+            .map_err(|e| verification_error(&e))?;
+        let mut out = String::with_capacity(v.header_json.len() + v.payload_json.len() + 200);
+        let _ = write!(
+            out,
+            r#"{{"header":{},"claims":{},"userId":{},"alg":{},"key":{{"kid":{},"alg":{},"kty":{},"thumbprint":{}}}}}"#,
+            v.header_json,
+            v.payload_json,
+            opt(v.user_id.as_deref()),
+            q(v.alg.name()),
+            opt(v.key.kid.as_deref()),
+            opt(v.key.alg.as_deref()),
+            q(v.key.kty),
+            q(&v.key.thumbprint)
+        );
+        Ok(out)
+    }
+
+    /// The keys in use and the diagnostics of those not loaded, as JSON text.
+    pub fn describe(&self) -> String {
+        let keys: Vec<&crate::Key> = self.inner.keys().iter().map(|e| &e.key).collect();
+        describe_keys(&keys, self.inner.rejected())
+    }
+}
+
+fn describe_keys(keys: &[&crate::Key], rejected: &[KeyIssue]) -> String {
+    let mut out = String::from(r#"{"keys":["#);
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            r#"{{"kid":{},"kty":{},"alg":{},"crv":{},"bits":{},"thumbprint":{},"use":{}}}"#,
+            opt(k.kid.as_str()),
+            q(k.material.kty()),
+            opt(k.alg_name()),
+            opt(k.material.curve_name()),
+            k.material
+                .rsa_bits()
+                .map_or_else(|| "null".to_string(), |b| b.to_string()),
+            q(&k.thumbprint),
+            opt(k.use_.as_deref())
+        );
+    }
+    out.push_str(r#"],"rejected":["#);
+    for (i, r) in rejected.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            r#"{{"index":{},"kid":{},"field":{},"reason":{},"skipped":{}}}"#,
+            r.index,
+            opt(r.kid.as_deref()),
+            opt(r.field.as_deref()),
+            q(&r.reason),
+            r.skipped
+        );
+    }
+    out.push_str("]}");
+    out
+}
+
+fn rules(name: &str) -> Result<KeyRules, JsValue> {
+    match name {
+        "" | "generic" => Ok(KeyRules::Generic),
+        "remote" => Ok(KeyRules::Remote),
+        "inline" => Ok(KeyRules::Inline),
+        other => Err(config_error(&ConfigError::option(
+            "rules",
+            format!("{other:?} is not one of generic, remote, inline"),
+        ))),
+    }
+}
+
+/// Parses a JWK Set (or one JWK) given as JSON text. Returns JSON text
+/// `{"keys":[…],"rejected":[…]}`.
+#[wasm_bindgen(js_name = parseJwks)]
+pub fn parse_jwks(text: &str, rule_name: &str) -> Result<String, JsValue> {
+    let set = KeySet::parse(text, rules(rule_name)?)
+        .map_err(|e| config_error(&ConfigError::option("jwks", e.0)))?;
+    let keys: Vec<&crate::Key> = set.keys.iter().collect();
+    Ok(describe_keys(&keys, &set.rejected))
+}
+
+/// A verified generic JWS.
+#[wasm_bindgen]
+pub struct JwsResult {
+    header: String,
+    payload: Vec<u8>,
+    alg: &'static str,
+    key_index: usize,
+}
+
+#[wasm_bindgen]
+impl JwsResult {
+    #[wasm_bindgen(getter)]
+    pub fn header(&self) -> String {
+        self.header.clone()
+    }
+    #[wasm_bindgen(getter)]
+    pub fn payload(&self) -> Vec<u8> {
+        self.payload.clone()
+    }
+    #[wasm_bindgen(getter)]
+    pub fn alg(&self) -> String {
+        self.alg.to_string()
+    }
+    #[wasm_bindgen(getter, js_name = keyIndex)]
+    pub fn key_index(&self) -> usize {
+        self.key_index
+    }
+}
+
+/// Verifies a compact JWS against a JWK or JWK Set (JSON text).
+/// `algorithms` is a comma-separated allow-list; empty means all thirteen.
+#[wasm_bindgen(js_name = verifyJws)]
+pub fn verify_jws(compact: &str, keys: &str, algorithms: &str) -> Result<JwsResult, JsValue> {
+    let set = KeySet::parse(keys, KeyRules::Generic)
+        .map_err(|e| config_error(&ConfigError::option("keys", e.0)))?;
+    let allowed: Vec<Algorithm> = if algorithms.is_empty() {
+        Algorithm::ALL.to_vec()
+    } else {
+        algorithms
+            .split(',')
+            .map(|a| {
+                Algorithm::from_name(a).ok_or_else(|| {
+                    config_error(&ConfigError::option(
+                        "algorithms",
+                        format!("{a:?} is not a supported algorithm"),
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let v = jws::verify_jws(compact, &set, &allowed).map_err(|e| verification_error(&e))?;
+    Ok(JwsResult {
+        header: v.header_json,
+        payload: v.payload,
+        alg: v.alg.name(),
+        key_index: v.key_index,
+    })
+}
+
+/// Decodes header and payload without verifying anything. Returns JSON
+/// text `{"header":…,"payload":…}` (the payload as a JSON string when it
+/// is not JSON).
+#[wasm_bindgen(js_name = decodeUnverified)]
+pub fn decode_unverified(token: &str) -> Result<String, JsValue> {
+    let malformed = |d: String| verification_error(&Error::Malformed { detail: d });
+    if token.len() > crate::token::DEFAULT_MAX_TOKEN_BYTES * 16 {
+        return Err(malformed("token too long to decode".into()));
+    }
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(malformed("a compact JWS has 3 parts".into()));
+    };
+    let decode = |seg: &str, what: &str| -> Result<String, JsValue> {
+        let bytes = b64::decode(seg).map_err(|e| malformed(format!("{what}: {e}")))?;
+        let text = segment_text(&bytes);
+        match crate::json::parse(&text) {
+            Ok(_) => Ok(text),
+            Err(e) if what == "header" => Err(malformed(format!("header is not JSON: {e}"))),
+            Err(_) => Ok(q(&text)),
+        }
+    };
+    Ok(format!(
+        r#"{{"header":{},"payload":{}}}"#,
+        decode(h, "header")?,
+        decode(p, "payload")?
+    ))
+}

@@ -1,0 +1,155 @@
+// The packed npm package, installed into an empty project, in Node (ESM).
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cases, installPackage, keys, root, tokenOf } from './helpers.mjs';
+
+const pkg = installPackage();
+const lib = await pkg.import();
+const { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified } = lib;
+const b64 = (x) => Buffer.from(x).toString('base64url');
+
+test('the tarball carries the wasm module and the entry points', () => {
+  for (const f of ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt.js', 'node.mjs', 'browser.mjs', 'api.mjs', 'index.d.ts', 'package.json']) {
+    assert.ok(pkg.files.includes(f), `${f} missing from the tarball: ${pkg.files.join(', ')}`);
+  }
+});
+
+test('a plain ESM import by package name works with no init call', () => {
+  const script = join(pkg.project, 'main.mjs');
+  writeFileSync(script, `import { PowerSyncVerifier } from 'powersync-jwt';\nconsole.log(typeof PowerSyncVerifier.fromClientAuth);\n`);
+  assert.equal(execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim(), 'function');
+});
+
+test(`case table (${cases.cases.length} cases) through the installed package`, async () => {
+  const verifiers = {};
+  const failures = [];
+  for (const c of cases.cases) {
+    verifiers[c.config] ??= PowerSyncVerifier.fromClientAuth(cases.configs[c.config].client_auth);
+    const v = verifiers[c.config];
+    const e = c.expect;
+    try {
+      const r = await v.verify(tokenOf(c.token), { now: c.now });
+      if (!e.valid) failures.push(`${c.name}: accepted, expected ${e.code} ${e.message}`);
+      else if (r.userId !== e.userId) failures.push(`${c.name}: userId ${r.userId} != ${e.userId}`);
+      else if ('kid' in e && r.key.kid !== e.kid) failures.push(`${c.name}: kid ${r.key.kid} != ${e.kid}`);
+      else if (e.alg && r.alg !== e.alg) failures.push(`${c.name}: alg ${r.alg} != ${e.alg}`);
+    } catch (err) {
+      if (!(err instanceof VerificationError)) failures.push(`${c.name}: threw ${err}`);
+      else if (e.valid) failures.push(`${c.name}: rejected ${err.code} ${err.message} (${err.detail})`);
+      else if (err.code !== e.code || err.message !== e.message || err.reason !== e.reason) {
+        failures.push(`${c.name}: got ${err.code} ${err.message} (${err.reason}), expected ${e.code} ${e.message} (${e.reason})`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('result shape: claims as JSON.parse reads them, user id, key', () => {
+  const secret = 'result-shape-secret';
+  const now = 1_700_000_000;
+  const payload = `{"sub":{"id":1},"iat":${now},"exp":${now + 60},"aud":["authenticated"],"parameters":{"team":"t"},"big":12345678901234567890}`;
+  const input = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64(payload)}`;
+  const token = `${input}.${b64(createHmac('sha256', secret).update(input).digest())}`;
+  const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: secret });
+  const r = v.verifySync(token, { now: new Date(now * 1000) });
+  assert.deepEqual(r.claims, JSON.parse(payload));
+  assert.deepEqual(r.sub, { id: 1 });
+  assert.equal(r.userId, '{"id":1.0}');
+  assert.deepEqual(r.parameters, { team: 't' });
+  assert.equal(r.expiresAt, now + 60);
+  assert.deepEqual(r.header, { alg: 'HS256', typ: 'JWT' });
+  assert.equal(r.alg, 'HS256');
+  assert.equal(r.key.kid, null);
+  assert.equal(r.key.kty, 'oct');
+  assert.match(r.key.thumbprint, /^[A-Za-z0-9_-]{43}$/);
+});
+
+test('camelCase constructor', () => {
+  const v = new PowerSyncVerifier({ jwks: { keys: [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: keys.hs.secret }] }, audience: 'powersync' });
+  const c = cases.cases.find((x) => x.name === 'HS256 with kid');
+  assert.equal(v.verifySync(c.token, { now: c.now }).userId, 'user-1');
+  const strict = new PowerSyncVerifier({ jwks: { keys: [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: keys.hs.secret }] }, audience: 'powersync', issuers: ['https://issuer'] });
+  assert.throws(() => strict.verifySync(c.token, { now: c.now }), (e) => e instanceof VerificationError && e.reason === 'issuer_not_allowed');
+});
+
+test('configuration errors name the key and field', () => {
+  assert.throws(
+    () => PowerSyncVerifier.fromClientAuth({ jwks: { keys: [{ kty: 'oct', alg: 'HS256', k: 'c2VjcmV0' }, { kty: 'RSA', kid: 'r', n: 5, e: 'AQAB' }] } }),
+    (e) => e instanceof ConfigError && e.keyIndex === 1 && e.field === 'n' && e.code === 'PSYNC_S2201' && /key 1: "n"/.test(e.message),
+  );
+  assert.throws(() => PowerSyncVerifier.fromClientAuth({ jwks_uri: 'https://example.com/jwks.json' }), (e) => e instanceof ConfigError && e.code === 'PSYNC_S3102');
+  assert.throws(() => PowerSyncVerifier.fromClientAuth({ audiences: ['typo'] }), (e) => e instanceof ConfigError && e.field === 'audiences');
+  assert.throws(() => new PowerSyncVerifier({}), ConfigError);
+});
+
+test('wrong argument types are TypeErrors, and the module keeps working', () => {
+  const v = PowerSyncVerifier.fromClientAuth(cases.configs.hs.client_auth);
+  const good = cases.cases.find((x) => x.name === 'HS256 with kid');
+  const proxy = new Proxy({}, { get() { throw new Error('trap'); } });
+  for (const bad of [null, undefined, 42, true, {}, [], Symbol('x'), new Uint8Array(3), proxy]) {
+    assert.throws(() => v.verifySync(bad), TypeError, String(typeof bad));
+  }
+  for (const bad of [null, 42, 'not json', [1], true]) {
+    assert.throws(() => PowerSyncVerifier.fromClientAuth(bad), (e) => e instanceof TypeError || e instanceof ConfigError);
+  }
+  assert.throws(() => v.verifySync(good.token, { now: NaN }), TypeError);
+  assert.throws(() => v.verifySync(good.token, { now: 'yesterday' }), TypeError);
+  assert.throws(() => v.verifySync('\ud800.\udfff.x'), VerificationError);
+  assert.throws(() => v.verifySync('x'.repeat(10_000_000)), (e) => e.reason === 'token_too_large');
+  assert.equal(v.verifySync(good.token, { now: good.now }).userId, 'user-1');
+});
+
+test('verify rejects (async) with VerificationError', async () => {
+  const v = PowerSyncVerifier.fromClientAuth(cases.configs.hs.client_auth);
+  await assert.rejects(v.verify('a.b.c'), (e) => e instanceof VerificationError && e instanceof Error && e.code === 'PSYNC_S2101' && e.reason === 'malformed');
+});
+
+test('parseJwks reports every key it skipped or rejected', () => {
+  const r = parseJwks({
+    keys: [
+      { ...keys.rsa2048.public, kid: 'sig' },
+      { ...keys.rsa2048.public, kid: 'enc', use: 'enc', alg: 'RSA-OAEP' },
+      { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA', kid: 'bad' },
+      { kty: 'weird' },
+      { ...keys.ed25519.public, kid: 'ed' },
+    ],
+  }, { rules: 'remote' });
+  assert.deepEqual(r.keys.map((k) => k.kid), ['sig', 'ed']);
+  assert.equal(r.keys[0].bits, 2048);
+  assert.deepEqual(r.rejected.map((x) => [x.index, x.kid, x.field, x.skipped]), [[1, 'enc', 'use', true], [2, 'bad', 'x', false], [3, null, 'kty', true]]);
+  assert.throws(() => parseJwks('{"keys": 5}'), ConfigError);
+});
+
+test('verifyJws handles PS256 and returns the payload bytes', () => {
+  const c = cases.cases.find((x) => x.name === 'RS256 valid (rsa2048)');
+  const r = verifyJws(c.token, keys.rsa2048.public);
+  assert.equal(r.alg, 'RS256');
+  assert.ok(r.payload instanceof Uint8Array);
+  assert.equal(JSON.parse(Buffer.from(r.payload).toString()).sub, 'user-1');
+  assert.throws(() => verifyJws(c.token, keys.rsa2048.public, { algorithms: ['ES256'] }), (e) => e.reason === 'alg_not_allowed');
+});
+
+test('decodeUnverified reads without checking', () => {
+  const c = cases.cases.find((x) => x.name === 'expired');
+  const d = decodeUnverified(c.token);
+  assert.equal(d.header.alg, 'HS256');
+  assert.equal(d.payload.sub, 'user-1');
+  assert.throws(() => decodeUnverified('nope'), VerificationError);
+});
+
+test('the type declarations compile against a consumer (tsc --noEmit)', () => {
+  const tsc = join(root, 'tools/node_modules/typescript/bin/tsc');
+  writeFileSync(join(pkg.project, 'consumer.ts'), readFileSync(join(root, 'tests/node/types-consumer.ts')));
+  writeFileSync(join(pkg.project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: false },
+    files: ['consumer.ts'],
+  }));
+  execFileSync(process.execPath, [tsc, '-p', pkg.project], { encoding: 'utf8' });
+  // And a misuse must not compile: the checker is really running.
+  writeFileSync(join(pkg.project, 'consumer.ts'), `import { PowerSyncVerifier } from 'powersync-jwt';\nconst n: number = PowerSyncVerifier.fromClientAuth({}).verifySync('t').userId;\n`);
+  assert.throws(() => execFileSync(process.execPath, [tsc, '-p', pkg.project], { encoding: 'utf8', stdio: 'pipe' }));
+});

@@ -1,0 +1,39 @@
+// Compiled with `tsc --noEmit` against the installed package's types.
+import { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified } from 'powersync-jwt';
+import type { VerifiedToken, VerificationReason } from 'powersync-jwt';
+
+const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: 's', audience: ['a'] }, { strict: true });
+const w = new PowerSyncVerifier({ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0', alg: 'HS256' }] }, audience: 'a' });
+
+export async function guard(token: string): Promise<string | null> {
+  try {
+    const r: VerifiedToken = await v.verify(token, { now: new Date() });
+    const id: string | null = r.userId;
+    return id ?? r.key.thumbprint;
+  } catch (e) {
+    if (e instanceof VerificationError) {
+      switch (e.code) {
+        case 'PSYNC_S2101':
+        case 'PSYNC_S2103':
+        case 'PSYNC_S2104':
+        case 'PSYNC_S2105':
+          break;
+        default: {
+          const never: never = e.code;
+          return never;
+        }
+      }
+      const reason: VerificationReason = e.reason;
+      return reason;
+    }
+    if (e instanceof ConfigError) return e.field ?? null;
+    throw e;
+  }
+}
+
+const report = parseJwks('{"keys":[]}', { rules: 'remote' });
+const n: number = report.rejected.length + w.describeKeys().keys.length;
+const jws = verifyJws('a.b.c', { kty: 'oct', k: 'c2VjcmV0' }, { algorithms: ['PS256', 'HS256'] });
+const bytes: Uint8Array = jws.payload;
+const d = decodeUnverified('a.b.c');
+export { n, bytes, d };

@@ -1,0 +1,109 @@
+//! The core and the bindings compiled to wasm32, under wasm-bindgen-test:
+//! `wasm-pack test --node` and, with WASM_BINDGEN_USE_BROWSER=1, in headless
+//! Chromium. Runs the shared case table and Wycheproof's JWS file.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod common;
+
+use powersync_jwt::bindings::{decode_unverified, parse_jwks, WasmVerifier};
+use powersync_jwt::json::{parse, Value};
+use powersync_jwt::jws::verify_jws;
+use powersync_jwt::{Algorithm, KeyRules, KeySet};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn service_case_table_in_wasm() {
+    let (n, failures) = common::run_service_cases();
+    assert!(n > 150, "only {n} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[wasm_bindgen_test]
+fn bindings_round_trip() {
+    let (doc, _) = parse(common::SERVICE_CASES).unwrap();
+    let doc = common::obj(&doc);
+    let cfg = common::obj(common::obj(doc.get("configs").unwrap()).get("hs").unwrap());
+    let ca = powersync_jwt::jsfmt::stringify(cfg.get("client_auth").unwrap());
+    let v = WasmVerifier::from_client_auth(&ca, "").unwrap_or_else(|_| panic!("config"));
+    let Some(Value::Array(cases)) = doc.get("cases") else {
+        panic!()
+    };
+    let case = cases
+        .iter()
+        .map(common::obj)
+        .find(|c| c.get("name").unwrap().as_str() == Some("HS256 with kid"))
+        .unwrap();
+    let token = case.get("token").unwrap().as_str().unwrap();
+    let now = case.get("now").unwrap().as_f64().unwrap();
+    let out = v
+        .verify(token, now + 0.9)
+        .unwrap_or_else(|_| panic!("verify"));
+    let (r, _) = parse(&out).unwrap();
+    assert_eq!(
+        common::obj(&r).get("userId"),
+        Some(&Value::String("user-1".into()))
+    );
+    let err = v.verify("a.b", now).err().unwrap().as_string().unwrap();
+    assert!(
+        err.contains(r#""code":"PSYNC_S2101""#) && err.contains(r#""reason":"malformed""#),
+        "{err}"
+    );
+    assert!(decode_unverified(token)
+        .unwrap_or_else(|_| panic!())
+        .contains("user-1"));
+    assert!(
+        parse_jwks(r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#, "remote")
+            .unwrap_or_else(|_| panic!())
+            .contains(r#""skipped":true"#)
+    );
+}
+
+#[wasm_bindgen_test]
+fn wycheproof_jws_file_in_wasm() {
+    let text = include_str!("../../shared/vectors/wycheproof/json_web_signature_test.json");
+    let (doc, _) = parse(text).unwrap();
+    let (ex, _) = parse(include_str!("vectors/exceptions.json")).unwrap();
+    let ex = common::obj(
+        common::obj(&ex)
+            .get("json_web_signature_test.json")
+            .unwrap(),
+    );
+    let Some(Value::Array(groups)) = common::obj(&doc).get("testGroups") else {
+        panic!()
+    };
+    let (mut n, mut mismatches) = (0, Vec::new());
+    for g in groups {
+        let g = common::obj(g);
+        let keys = KeySet::from_value(
+            g.get("public").or_else(|| g.get("private")).unwrap(),
+            KeyRules::Generic,
+        )
+        .unwrap_or_default();
+        let Some(Value::Array(tests)) = g.get("tests") else {
+            panic!()
+        };
+        for t in tests {
+            let t = common::obj(t);
+            let id =
+                powersync_jwt::jsfmt::number_to_string(t.get("tcId").unwrap().as_f64().unwrap());
+            let accepted = verify_jws(
+                t.get("jws").unwrap().as_str().unwrap(),
+                &keys,
+                &Algorithm::ALL,
+            )
+            .is_ok();
+            let valid = t.get("result").unwrap().as_str() == Some("valid");
+            n += 1;
+            if (accepted != valid) != ex.contains(&id) {
+                mismatches.push(id);
+            }
+        }
+    }
+    assert_eq!(n, 401);
+    assert!(mismatches.is_empty(), "tcIds {mismatches:?}");
+}
