@@ -39,9 +39,9 @@ test-rust:
 WASM_TESTS := $(shell grep -c '^\#\[wasm_bindgen_test\]' tests/wasm.rs)
 test-wasm: setup
 	set -o pipefail; wasm-pack test --node --release --mode no-install -- --test wasm 2>&1 \
-	  | tee /dev/stderr | grep -q "test result: ok. $(WASM_TESTS) passed"
+	  | tee /dev/stderr | grep "test result: ok. $(WASM_TESTS) passed" >/dev/null
 	set -o pipefail; WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver \
-	  --release --mode no-install -- --test wasm 2>&1 | tee /dev/stderr | grep -q "test result: ok. $(WASM_TESTS) passed"
+	  --release --mode no-install -- --test wasm 2>&1 | tee /dev/stderr | grep "test result: ok. $(WASM_TESTS) passed" >/dev/null
 
 test-node: build
 	node --test tests/node/

@@ -5,6 +5,7 @@
 use crate::error::ConfigError;
 use crate::json::{self, Object, Value};
 use crate::jwk::{parse_key, Key, KeyAlg, KeyId, KeyMaterial, KeyRules};
+use crate::jwks::KeySet;
 use crate::verifier::{KeyEntry, KeyOptions, Options, Strict, Verifier};
 use crate::{b64, Algorithm};
 
@@ -93,7 +94,9 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
     Ok(Verifier::new(keys, Vec::new(), options))
 }
 
-/// Builds a verifier from camelCase options (JSON text):
+/// Builds a verifier from camelCase options (JSON text). `jwks` is read as a
+/// published JWK Set (generic rules: keys with `use` other than `sig` are
+/// skipped, a bad key is reported in [`Verifier::rejected`], not fatal):
 /// `{ jwks, audience, supabaseJwtSecret, maxLifetimeSeconds, maxTokenBytes, strict, issuers, cache }`.
 pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
     let opts = object(options, "options")?;
@@ -112,8 +115,17 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
         ],
     )?;
     let mut keys = Vec::new();
-    if let Some(jwks) = opts.get("jwks") {
-        inline_keys(jwks, "jwks", &mut keys)?;
+    let mut rejected = Vec::new();
+    if let Some(jwks) = opts.get("jwks").filter(|v| !matches!(v, Value::Null)) {
+        // A JWK Set document as a provider publishes it: every key type,
+        // `use`/`key_ops` honoured, a bad key reported and skipped.
+        let set = KeySet::from_value(jwks, KeyRules::Generic)
+            .map_err(|e| ConfigError::option("jwks", e.0))?;
+        keys.extend(set.keys.into_iter().map(|key| KeyEntry {
+            key,
+            options: KeyOptions::default(),
+        }));
+        rejected = set.rejected;
     }
     match opts.get("supabaseJwtSecret") {
         None | Some(Value::Null) => {}
@@ -141,7 +153,7 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
             "no keys: give jwks or supabaseJwtSecret",
         ));
     }
-    Ok(Verifier::new(keys, Vec::new(), options))
+    Ok(Verifier::new(keys, rejected, options))
 }
 
 fn object(text: &str, what: &str) -> Result<Object, ConfigError> {

@@ -1,0 +1,317 @@
+//! Tables for the building blocks: JavaScript number and JSON text, the
+//! JSON parser's limits, base64url strictness, key parsing diagnostics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use powersync_jwt::b64;
+use powersync_jwt::jsfmt::{number_to_string, stringify, sync_rules_json};
+use powersync_jwt::json::{parse, Value, MAX_DEPTH};
+use powersync_jwt::{KeyRules, KeySet};
+
+#[test]
+fn javascript_number_to_string() {
+    // Expected values are what node prints for String(x).
+    let table: &[(f64, &str)] = &[
+        (0.0, "0"),
+        (-0.0, "0"),
+        (1.0, "1"),
+        (-1.5, "-1.5"),
+        (0.1, "0.1"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (123456789012345680000.0, "123456789012345680000"),
+        (1e21, "1e+21"),
+        (1.5e21, "1.5e+21"),
+        (1e-6, "0.000001"),
+        (1e-7, "1e-7"),
+        (1.25e-7, "1.25e-7"),
+        (5e-324, "5e-324"),
+        (f64::MAX, "1.7976931348623157e+308"),
+        (f64::INFINITY, "Infinity"),
+        (f64::NEG_INFINITY, "-Infinity"),
+        (f64::NAN, "NaN"),
+        (86400.5, "86400.5"),
+        (1700000000.0, "1700000000"),
+        (2f64.powi(53), "9007199254740992"),
+    ];
+    for (x, want) in table {
+        assert_eq!(number_to_string(*x), *want, "String({x:e})");
+    }
+}
+
+#[test]
+fn json_stringify_matches_javascript() {
+    let table: &[(&str, &str, &str)] = &[
+        // (input JSON, JSON.stringify, sync-rules writer)
+        (
+            r#"{"b":1,"a":[1.5,true,null]}"#,
+            r#"{"b":1,"a":[1.5,true,null]}"#,
+            r#"{"b":1.0,"a":[1.5,true,null]}"#,
+        ),
+        (
+            r#"{"b":1,"10":2,"2":3,"a":4}"#,
+            r#"{"2":3,"10":2,"b":1,"a":4}"#,
+            r#"{"2":3.0,"10":2.0,"b":1.0,"a":4.0}"#,
+        ),
+        (
+            r#"{"01":1,"1":2}"#,
+            r#"{"1":2,"01":1}"#,
+            r#"{"1":2.0,"01":1.0}"#,
+        ),
+        (
+            r#"["\u0000\u001f\"\\\/\b\f\n\r\t é😀"]"#,
+            r#"["\u0000\u001f\"\\/\b\f\n\r\t é😀"]"#,
+            r#"["\u0000\u001f\"\\/\b\f\n\r\t é😀"]"#,
+        ),
+        (
+            r#"[1e400,-1e400,1e21]"#,
+            r#"[null,null,1e+21]"#,
+            r#"[null,null,1e+21]"#,
+        ),
+        (r#"{"a":1,"a":2}"#, r#"{"a":2}"#, r#"{"a":2.0}"#),
+    ];
+    for (input, js, sync) in table {
+        let (v, _) = parse(input).unwrap();
+        assert_eq!(stringify(&v), *js, "{input}");
+        assert_eq!(sync_rules_json(&v), *sync, "{input}");
+    }
+}
+
+#[test]
+fn json_parser_accepts_and_refuses_like_json_parse() {
+    let ok = [
+        " {} ",
+        "[]",
+        "0",
+        "-0",
+        "1E+2",
+        "\"\\ud83d\\ude00\"",
+        "\"\\ud800\"",
+        "[[[]]]",
+        "{\"\":1}",
+    ];
+    for t in ok {
+        assert!(parse(t).is_ok(), "{t}");
+    }
+    let bad = [
+        "",
+        "{",
+        "[1,]",
+        "{\"a\":1,}",
+        "01",
+        "1.",
+        ".5",
+        "+1",
+        "NaN",
+        "Infinity",
+        "'a'",
+        "\"\t\"",
+        "[1] x",
+        "{a:1}",
+        "\"\\x\"",
+        "tru",
+        "\u{feff}{}",
+    ];
+    for t in bad {
+        assert!(parse(t).is_err(), "{t:?} should be refused");
+    }
+    let (v, _) = parse("\"\\ud800x\"").unwrap();
+    assert_eq!(
+        v,
+        Value::String("\u{fffd}x".into()),
+        "a lone surrogate becomes U+FFFD"
+    );
+}
+
+#[test]
+fn json_depth_is_bounded() {
+    let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    assert!(parse(&ok).is_ok());
+    let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+    assert_eq!(parse(&deep).unwrap_err().what, "nesting too deep");
+    let hostile = "[{\"a\":".repeat(100_000);
+    assert!(parse(&hostile).is_err());
+}
+
+#[test]
+fn base64url_is_strict() {
+    let table: &[(&str, Option<&[u8]>)] = &[
+        ("", Some(b"")),
+        ("YQ", Some(b"a")),
+        ("YWI", Some(b"ab")),
+        ("YWJj", Some(b"abc")),
+        ("_-8", Some(&[0xff, 0xef])),
+        ("YR", None),    // non-zero trailing bits
+        ("YWJ", None),   // non-zero trailing bits
+        ("YQ==", None),  // padding
+        ("Y", None),     // impossible length
+        ("+/8", None),   // standard alphabet
+        ("YW Jj", None), // white space
+        ("YW\nJj", None),
+    ];
+    for (text, want) in table {
+        assert_eq!(b64::decode(text).ok().as_deref(), *want, "{text:?}");
+    }
+    for data in [&b""[..], b"a", b"ab", b"abc", b"\xff\xfe\xfd\xfc"] {
+        assert_eq!(b64::decode(&b64::encode(data)).unwrap(), data);
+    }
+    assert_eq!(b64::decode_lenient("YQ==").unwrap(), b"a");
+    assert_eq!(b64::decode_lenient("+/8").unwrap(), [0xfb, 0xff]);
+}
+
+#[test]
+fn key_diagnostics_name_the_field() {
+    let rsa = r#""kty":"RSA","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB""#;
+    let table: &[(&str, KeyRules, Option<(&str, bool)>)] = &[
+        (
+            r#"{"kty":"oct","k":"c2VjcmV0","alg":"HS256"}"#,
+            KeyRules::Inline,
+            None,
+        ),
+        (
+            r#"{"kty":"oct","k":"c2VjcmV0"}"#,
+            KeyRules::Inline,
+            Some(("alg", false)),
+        ),
+        (
+            r#"{"kty":"oct","k":"c2VjcmV0"}"#,
+            KeyRules::Remote,
+            Some(("kty", true)),
+        ),
+        (
+            r#"{"kty":"oct","k":""}"#,
+            KeyRules::Generic,
+            Some(("k", false)),
+        ),
+        (
+            r#"{"kty":"oct","k":"c2VjcmV0","alg":"RS256"}"#,
+            KeyRules::Generic,
+            Some(("alg", false)),
+        ),
+        (&format!("{{{rsa},\"kid\":\"a\"}}"), KeyRules::Inline, None),
+        (
+            &format!("{{{rsa}}}"),
+            KeyRules::Inline,
+            Some(("kid", false)),
+        ),
+        (
+            &format!("{{{rsa},\"alg\":\"HS256\"}}"),
+            KeyRules::Remote,
+            Some(("alg", false)),
+        ),
+        (
+            &format!("{{{rsa},\"use\":\"enc\"}}"),
+            KeyRules::Remote,
+            Some(("use", true)),
+        ),
+        (
+            &format!("{{{rsa},\"use\":\"SIG\"}}"),
+            KeyRules::Remote,
+            Some(("use", true)),
+        ),
+        (&format!("{{{rsa},\"use\":null}}"), KeyRules::Remote, None),
+        (
+            &format!("{{{rsa},\"kid\":\"a\",\"use\":\"enc\"}}"),
+            KeyRules::Inline,
+            None,
+        ),
+        (
+            &format!("{{{rsa},\"key_ops\":[\"encrypt\"]}}"),
+            KeyRules::Remote,
+            Some(("key_ops", true)),
+        ),
+        (
+            &format!("{{{rsa},\"key_ops\":\"encrypt\"}}"),
+            KeyRules::Remote,
+            None,
+        ),
+        (
+            &format!("{{{rsa},\"kid\":7}}"),
+            KeyRules::Remote,
+            Some(("kid", false)),
+        ),
+        (
+            &format!("{{{rsa},\"oth\":[]}}"),
+            KeyRules::Remote,
+            Some(("oth", false)),
+        ),
+        (
+            r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#,
+            KeyRules::Remote,
+            Some(("n", false)),
+        ),
+        (
+            r#"{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"}"#,
+            KeyRules::Remote,
+            Some(("x", false)),
+        ),
+        (
+            r#"{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#,
+            KeyRules::Remote,
+            Some(("x", false)),
+        ),
+        (
+            r#"{"kty":"EC","crv":"P-192","x":"AAAA","y":"AAAA"}"#,
+            KeyRules::Remote,
+            Some(("crv", false)),
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
+            KeyRules::Remote,
+            None,
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHUR"}"#,
+            KeyRules::Remote,
+            Some(("x", false)),
+        ),
+        (
+            r#"{"kty":"OKP","crv":"X448","x":"AAAA"}"#,
+            KeyRules::Remote,
+            Some(("x", false)),
+        ),
+        (r#"{"kty":5}"#, KeyRules::Remote, Some(("kty", false))),
+        (r#"[1]"#, KeyRules::Remote, Some(("", false))),
+    ];
+    for (jwk, rules, want) in table {
+        let set = KeySet::parse(&format!("{{\"keys\":[{jwk}]}}"), *rules).unwrap();
+        match want {
+            None => assert_eq!(
+                (set.keys.len(), set.rejected.len()),
+                (1, 0),
+                "{jwk}: {:?}",
+                set.rejected
+            ),
+            Some((field, skipped)) => {
+                assert_eq!(set.keys.len(), 0, "{jwk} should not load");
+                let r = &set.rejected[0];
+                assert_eq!(
+                    (r.field.as_deref().unwrap_or(""), r.skipped),
+                    (*field, *skipped),
+                    "{jwk}: {r:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn key_set_document_errors_and_limits() {
+    assert!(KeySet::parse("[]", KeyRules::Remote).is_err());
+    assert!(KeySet::parse(r#"{"keys":{}}"#, KeyRules::Remote).is_err());
+    assert!(KeySet::parse(r#"{"nokeys":[]}"#, KeyRules::Remote).is_err());
+    assert!(
+        KeySet::parse("\u{feff}{\"keys\":[]}", KeyRules::Remote).is_ok(),
+        "a UTF-8 BOM is accepted, as by the service"
+    );
+    let many = format!(
+        "{{\"keys\":[{}]}}",
+        vec![r#"{"kty":"oct","k":"c2VjcmV0"}"#; 1005].join(",")
+    );
+    let set = KeySet::parse(&many, KeyRules::Generic).unwrap();
+    assert_eq!(set.keys.len(), 1000);
+    assert!(set
+        .rejected
+        .last()
+        .unwrap()
+        .reason
+        .contains("only the first 1000"));
+}
