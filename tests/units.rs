@@ -160,7 +160,9 @@ fn base64url_is_strict() {
 #[test]
 fn key_diagnostics_name_the_field() {
     let rsa = r#""kty":"RSA","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB""#;
-    let table: &[(&str, KeyRules, Option<(&str, bool)>)] = &[
+    // (jwk, rules, None when it loads or Some((field at fault, skipped on purpose)))
+    type Row<'a> = (&'a str, KeyRules, Option<(&'a str, bool)>);
+    let table: &[Row] = &[
         (
             r#"{"kty":"oct","k":"c2VjcmV0","alg":"HS256"}"#,
             KeyRules::Inline,
