@@ -13,7 +13,10 @@ SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 setup:
 	@scripts/setup.sh
 
-build: setup $(WASM)
+build: setup $(WASM) pkg/README.md
+
+pkg/README.md: README.md
+	cp README.md pkg/README.md
 
 $(WASM): $(SRC)
 	@echo "[build] wasm-pack (release, web target)"
