@@ -44,6 +44,16 @@ const configs = {
       jwks: { keys: [{ ...K.p384.public, alg: 'ES256' }, pub('p256', { alg: 'ES256' })] },
     },
   },
+  // Ported from the service's own auth tests: a configured maximum lifetime
+  // and no default audience; private JWKs used as their public keys.
+  maxage60: { client_auth: { jwks: { keys: [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: K.hs.secret }] }, audience: ['powersync'] }, options: { maxLifetimeSeconds: 60 } },
+  noaud: { client_auth: { jwks: { keys: [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: K.hs.secret }] } } },
+  private: {
+    client_auth: {
+      audience: ['tests'],
+      jwks: { keys: [{ ...K.ed25519.private, kid: 'k2', alg: 'EdDSA', use: 'sig' }, { ...K.p256.private, kid: 'k3', alg: 'ES256', use: 'sig' }] },
+    },
+  },
   order: {
     // A kid-less inline key before the Supabase secret: when it verifies,
     // the default audience applies, not Supabase's (spec §10).
@@ -298,6 +308,18 @@ add('Supabase secret with a kid not configured', 'supabase', token({ kid: 'some-
 add('Supabase secret: wrong secret', 'supabase', token({ kid: null, key: 'hs', claims: claims({ aud: 'authenticated' }) }), notFound);
 add('inline key before Supabase secret takes the default audience', 'order', token({ kid: null, key: 'supabase', claims: claims({ aud: 'authenticated' }) }), audMismatch('"authenticated"'));
 add('inline key before Supabase secret, default audience passes', 'order', token({ kid: null, key: 'supabase' }), ok('user-1'));
+
+// --- ported from the service's auth tests ---------------------------------------------------
+add('service: token lifetime 300 s over a 60 s maximum', 'maxage60', token({ claims: claims({ iat: NOW, exp: NOW + 300 }) }),
+  err('PSYNC_S2104', 'Token must expire in a maximum of 60 seconds, got 300s', 'lifetime_exceeded'));
+add('service: no default audience', 'noaud', token({ claims: claims({ iat: NOW, exp: NOW + 60, aud: 'tests' }) }), audMismatch('"tests"'));
+add('service: EdDSA with a private JWK configured', 'private', token({ alg: 'EdDSA', kid: 'k2', key: 'ed25519', claims: claims({ aud: 'tests', claim: 'test-claim' }) }), ok('user-1'));
+add('service: ES256 with a private JWK configured', 'private', token({ alg: 'ES256', kid: 'k3', key: 'p256', claims: claims({ aud: 'tests' }) }), ok('user-1'));
+add('service: Supabase anon token', 'supabase', token({ kid: null, key: 'supabase', claims: claims({ aud: 'anon', iss: 'https://abc123.supabase.co/auth/v1' }) }), audMismatch('"anon"'));
+add('service: HS256 token keyed with the RSA modulus, kid of the RSA key', 'multi', (() => {
+  const input = `${b64u(JSON.stringify({ alg: 'HS256', kid: 'rsa1' }))}.${b64u(JSON.stringify(baseClaims()))}`;
+  return `${input}.${b64u(createHmac('sha256', Buffer.from(K.rsa2048.public.n, 'base64url')).update(input).digest())}`;
+})(), unexpectedAlg('HS256'));
 
 // --- deliberate differences ------------------------------------------------------------------------
 {

@@ -57,7 +57,9 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
         let cfg = obj(configs
             .get(c.get("config").unwrap().as_str().unwrap())
             .unwrap());
-        let verifier = from_client_auth(&stringify(cfg.get("client_auth").unwrap()), "").unwrap();
+        let options = cfg.get("options").map(stringify).unwrap_or_default();
+        let verifier =
+            from_client_auth(&stringify(cfg.get("client_auth").unwrap()), &options).unwrap();
         let token = token_of(c.get("token").unwrap());
         let now = c.get("now").unwrap().as_f64().unwrap() as i64;
         let expect = obj(c.get("expect").unwrap());

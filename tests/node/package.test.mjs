@@ -28,7 +28,7 @@ test(`case table (${cases.cases.length} cases) through the installed package`, a
   const verifiers = {};
   const failures = [];
   for (const c of cases.cases) {
-    verifiers[c.config] ??= PowerSyncVerifier.fromClientAuth(cases.configs[c.config].client_auth);
+    verifiers[c.config] ??= PowerSyncVerifier.fromClientAuth(cases.configs[c.config].client_auth, cases.configs[c.config].options);
     const v = verifiers[c.config];
     const e = c.expect;
     try {

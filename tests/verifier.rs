@@ -1,0 +1,308 @@
+//! The verifier's options beyond the case table: strict profile, issuer
+//! allow-list, per-key options, broken-key tombstones, token size limit,
+//! and the signature backend trait.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use hmac::{KeyInit, Mac};
+use powersync_jwt::b64::encode;
+use powersync_jwt::config::{from_client_auth, from_options};
+use powersync_jwt::verifier::{KeyEntry, KeyOptions, Options, Verifier};
+use powersync_jwt::{Algorithm, KeyMaterial, KeyRules, KeySet, SignatureBackend};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const NOW: i64 = 1_700_000_000;
+const SECRET: &[u8] = b"a-test-secret-of-thirty-two-byte";
+
+fn hs256(header: &str, payload: &str) -> String {
+    let input = format!(
+        "{}.{}",
+        encode(header.as_bytes()),
+        encode(payload.as_bytes())
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET).unwrap();
+    mac.update(input.as_bytes());
+    format!("{input}.{}", encode(&mac.finalize().into_bytes()))
+}
+
+fn claims(extra: &str) -> String {
+    format!(
+        r#"{{"sub":"u","iat":{},"exp":{},"aud":"a"{extra}}}"#,
+        NOW - 10,
+        NOW + 100
+    )
+}
+
+fn verifier(options: &str) -> Verifier {
+    let k = encode(SECRET);
+    from_options(&format!(
+        r#"{{"jwks":{{"keys":[{{"kty":"oct","k":"{k}","alg":"HS256"}}]}},"audience":"a"{options}}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn strict_profile_table() {
+    let h = r#"{"alg":"HS256"}"#;
+    // (name, header, payload, reason without strict, reason with strict)
+    type Row<'a> = (&'a str, &'a str, String, Option<&'a str>, Option<&'a str>);
+    let table: &[Row] = &[
+        ("plain", h, claims(""), None, None),
+        (
+            "future iat",
+            h,
+            format!(
+                r#"{{"sub":"u","iat":{},"exp":{},"aud":"a"}}"#,
+                NOW + 61,
+                NOW + 100
+            ),
+            None,
+            Some("issued_in_future"),
+        ),
+        (
+            "iat at the leeway",
+            h,
+            format!(
+                r#"{{"sub":"u","iat":{},"exp":{},"aud":"a"}}"#,
+                NOW + 60,
+                NOW + 100
+            ),
+            None,
+            None,
+        ),
+        (
+            "typ JWT",
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            claims(""),
+            None,
+            None,
+        ),
+        (
+            "typ jwt",
+            r#"{"alg":"HS256","typ":"jwt"}"#,
+            claims(""),
+            None,
+            None,
+        ),
+        (
+            "typ at+jwt",
+            r#"{"alg":"HS256","typ":"at+jwt"}"#,
+            claims(""),
+            None,
+            Some("type_not_allowed"),
+        ),
+        (
+            "typ number",
+            r#"{"alg":"HS256","typ":1}"#,
+            claims(""),
+            None,
+            Some("type_not_allowed"),
+        ),
+        (
+            "duplicate in payload",
+            h,
+            claims(r#","sub":"v""#),
+            None,
+            Some("duplicate_member"),
+        ),
+        (
+            "duplicate in header",
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            claims(""),
+            None,
+            Some("duplicate_member"),
+        ),
+        (
+            "service error wins",
+            h,
+            claims(r#","aud":"b","aud":"b""#),
+            Some("audience_mismatch"),
+            Some("audience_mismatch"),
+        ),
+    ];
+    let loose = verifier("");
+    let strict = verifier(r#","strict":true"#);
+    for (name, header, payload, want_loose, want_strict) in table {
+        let token = hs256(header, payload);
+        for (v, want) in [(&loose, want_loose), (&strict, want_strict)] {
+            let got = v.verify(&token, NOW).err().map(|e| e.reason());
+            assert_eq!(
+                got,
+                *want,
+                "{name} (strict: {})",
+                v.options().strict.enabled
+            );
+        }
+    }
+}
+
+#[test]
+fn issuer_allow_list() {
+    let v = verifier(r#","issuers":["https://issuer.example"]"#);
+    assert!(v
+        .verify(
+            &hs256(
+                r#"{"alg":"HS256"}"#,
+                &claims(r#","iss":"https://issuer.example""#)
+            ),
+            NOW
+        )
+        .is_ok());
+    for extra in [
+        "",
+        r#","iss":"https://other""#,
+        r#","iss":["https://issuer.example"]"#,
+        r#","iss":null"#,
+    ] {
+        let e = v
+            .verify(&hs256(r#"{"alg":"HS256"}"#, &claims(extra)), NOW)
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.reason()),
+            ("PSYNC_S2101", "issuer_not_allowed"),
+            "{extra}"
+        );
+    }
+}
+
+#[test]
+fn per_key_options_replace_the_defaults() {
+    // Ported from the service's "KeyOptions" test: a key's audiences and
+    // maximum lifetime replace the verifier's.
+    let k = encode(SECRET);
+    let set = KeySet::parse(
+        &format!(r#"{{"kty":"oct","kid":"k1","alg":"HS256","k":"{k}"}}"#),
+        KeyRules::Inline,
+    )
+    .unwrap();
+    let key = set.keys.into_iter().next().unwrap();
+    let options = KeyOptions {
+        audiences: Some(vec!["other".into()]),
+        max_lifetime: Some(3600.0),
+    };
+    let v = Verifier::new(
+        vec![KeyEntry { key, options }],
+        vec![],
+        Options {
+            audiences: vec!["tests".into()],
+            max_lifetime: 360.0,
+            ..Options::default()
+        },
+    );
+    let h = r#"{"alg":"HS256","kid":"k1"}"#;
+    let tok = |aud: &str, life: i64| {
+        hs256(
+            h,
+            &format!(
+                r#"{{"sub":"f1","iat":{NOW},"exp":{},"aud":"{aud}"}}"#,
+                NOW + life
+            ),
+        )
+    };
+    assert_eq!(
+        v.verify(&tok("other", 3000), NOW)
+            .unwrap()
+            .user_id
+            .as_deref(),
+        Some("f1")
+    );
+    assert_eq!(
+        v.verify(&tok("tests", 3000), NOW).unwrap_err().to_string(),
+        r#"Unexpected "aud" claim value: "tests""#
+    );
+    assert_eq!(
+        v.verify(&tok("other", 4200), NOW).unwrap_err().to_string(),
+        "Token must expire in a maximum of 3600 seconds, got 4200s"
+    );
+}
+
+#[test]
+fn a_broken_key_is_never_bypassed_through_wildcard_keys() {
+    // A published set whose kid "bad" key is invalid, plus a kid-less HMAC key:
+    // a token naming "bad" must not be tried against the kid-less key.
+    let k = encode(SECRET);
+    let v = from_options(&format!(
+        r#"{{"jwks":{{"keys":[{{"kty":"EC","kid":"bad","crv":"P-256","x":"AAAA","y":"AAAA"}},{{"kty":"oct","alg":"HS256","k":"{k}"}}]}},"audience":"a"}}"#
+    ))
+    .unwrap();
+    assert_eq!(v.rejected().len(), 1);
+    let named = hs256(r#"{"alg":"HS256","kid":"bad"}"#, &claims(""));
+    let e = v.verify(&named, NOW).unwrap_err();
+    assert_eq!((e.code(), e.reason()), ("PSYNC_S2101", "key_rejected"));
+    assert!(e.detail().contains("bad"));
+    assert!(v
+        .verify(&hs256(r#"{"alg":"HS256","kid":"other"}"#, &claims("")), NOW)
+        .is_ok());
+}
+
+#[test]
+fn token_size_limit_is_configurable() {
+    let token = hs256(
+        r#"{"alg":"HS256"}"#,
+        &claims(&format!(r#","pad":"{}""#, "x".repeat(2000))),
+    );
+    assert!(verifier("").verify(&token, NOW).is_ok());
+    let small = verifier(r#","maxTokenBytes":1024"#);
+    assert_eq!(
+        small.verify(&token, NOW).unwrap_err().reason(),
+        "token_too_large"
+    );
+    assert!(from_options(r#"{"supabaseJwtSecret":"x","maxTokenBytes":1.5}"#).is_err());
+    assert!(from_options(r#"{"supabaseJwtSecret":"x","maxTokenBytes":-1}"#).is_err());
+}
+
+#[test]
+fn configuration_errors() {
+    // (client_auth, field at fault)
+    let table: &[(&str, &str)] = &[
+        (r#"{"jwks":{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}}"#, "alg"),
+        (
+            r#"{"jwks":{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","kid":"r"}]}}"#,
+            "n",
+        ),
+        (r#"{"jwks":[]}"#, "jwks"),
+        (r#"{"audience":[1]}"#, "audience"),
+        (r#"{"supabase":"yes"}"#, "supabase"),
+        (r#"{"supabase_jwt_secret":"s"}"#, "supabase_jwt_secret"),
+        (
+            r#"{"supabase":true,"supabase_jwt_secret":""}"#,
+            "supabase_jwt_secret",
+        ),
+        (r#"{"jwks_uri":"https://x/jwks.json"}"#, "jwks_uri"),
+        (r#"{"audiences":["a"]}"#, "audiences"),
+    ];
+    for (ca, field) in table {
+        let e = from_client_auth(ca, "").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(*field), "{ca}: {e}");
+    }
+    assert!(from_client_auth("not json", "").is_err());
+    assert!(from_client_auth("{}", r#"{"maxLifetimeSeconds":0}"#).is_err());
+    assert!(from_client_auth("{}", r#"{"strict":"yes"}"#).is_err());
+    assert!(
+        from_client_auth(r#"{"jwks_uri":[]}"#, "").is_ok(),
+        "an empty list of URIs is no remote source"
+    );
+}
+
+/// A backend that counts its calls and defers to the pure-Rust one: the
+/// decision logic reaches signatures only through the trait.
+struct Counting(Arc<AtomicUsize>);
+impl SignatureBackend for Counting {
+    fn verify(&self, alg: Algorithm, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> bool {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        powersync_jwt::PureRust.verify(alg, key, input, sig)
+    }
+}
+
+#[test]
+fn signature_backend_is_pluggable() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let v = verifier("").with_backend(Box::new(Counting(calls.clone())));
+    let token = hs256(r#"{"alg":"HS256"}"#, &claims(""));
+    assert!(v.verify(&token, NOW).is_ok());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // Refused before any signature work: alg none, malformed.
+    assert!(v.verify("eyJhbGciOiJub25lIn0.e30.", NOW).is_err());
+    assert!(v.verify("a.b", NOW).is_err());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
