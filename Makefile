@@ -35,16 +35,20 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 
 test-rust:
-	cargo test --release
+	cargo test --release --lib --tests
+	cargo test --doc
 
 # wasm-pack test silently runs nothing when tests are not set up for the
 # runner, so each run must report the number of wasm tests in tests/wasm.rs.
 WASM_TESTS := $(shell grep -c '^\#\[wasm_bindgen_test\]' tests/wasm.rs)
 test-wasm: setup
-	set -o pipefail; wasm-pack test --node --release --mode no-install -- --test wasm 2>&1 \
-	  | tee /dev/stderr | grep "test result: ok. $(WASM_TESTS) passed" >/dev/null
+	mkdir -p target
+	set -o pipefail; wasm-pack test --node --release --mode no-install -- --test wasm 2>&1 | tee target/wasm-node.log
+	grep "test result: ok. $(WASM_TESTS) passed" target/wasm-node.log >/dev/null
 	set -o pipefail; WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver \
-	  --release --mode no-install -- --test wasm 2>&1 | tee /dev/stderr | grep "test result: ok. $(WASM_TESTS) passed" >/dev/null
+	  --release --mode no-install -- --test wasm 2>&1 | tee target/wasm-chrome.log
+	grep "test result: ok. $(WASM_TESTS) passed" target/wasm-chrome.log >/dev/null
+	grep "Running headless tests in Chrome" target/wasm-chrome.log >/dev/null
 
 test-node: build
 	node --test tests/node/
