@@ -16,7 +16,7 @@ pub enum Algorithm {
     ES512,
     /// Ed25519 or Ed448, depending on the key (RFC 8037).
     EdDSA,
-    /// RSASSA-PSS; only for [`crate::verify_jws`], the service does not accept it.
+    /// RSASSA-PSS; only for [`crate::jws::verify_jws`], the service does not accept it.
     PS256,
     PS384,
     PS512,
@@ -41,21 +41,7 @@ pub enum Family {
 }
 
 impl Algorithm {
-    /// The ten algorithms the PowerSync Service accepts, in its order.
-    pub const POWERSYNC: [Algorithm; 10] = [
-        Algorithm::HS256,
-        Algorithm::HS384,
-        Algorithm::HS512,
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::ES256,
-        Algorithm::ES384,
-        Algorithm::ES512,
-        Algorithm::EdDSA,
-    ];
-
-    /// Every algorithm [`crate::verify_jws`] accepts by default.
+    /// Every algorithm [`crate::jws::verify_jws`] accepts by default.
     pub const ALL: [Algorithm; 13] = [
         Algorithm::HS256,
         Algorithm::HS384,
@@ -71,6 +57,10 @@ impl Algorithm {
         Algorithm::PS384,
         Algorithm::PS512,
     ];
+
+    /// The ten algorithms the PowerSync Service accepts, in its order (the
+    /// first ten of [`Algorithm::ALL`]).
+    pub const POWERSYNC: &'static [Algorithm] = Algorithm::ALL.split_at(10).0;
 
     /// Parses a registered name, exactly (names are case-sensitive).
     pub fn from_name(name: &str) -> Option<Algorithm> {

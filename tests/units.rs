@@ -317,3 +317,25 @@ fn key_set_document_errors_and_limits() {
         .reason
         .contains("only the first 1000"));
 }
+
+#[test]
+fn the_service_allow_list_is_exactly_ten_algorithms() {
+    let names: Vec<&str> = powersync_jwt::Algorithm::POWERSYNC
+        .iter()
+        .map(|a| a.name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+            "EdDSA"
+        ]
+    );
+    for name in ["none", "PS256", "ES256K", "hs256", "EDDSA", "Ed25519"] {
+        assert!(
+            powersync_jwt::Algorithm::from_name(name)
+                .is_none_or(|a| !powersync_jwt::Algorithm::POWERSYNC.contains(&a)),
+            "{name}"
+        );
+    }
+}
