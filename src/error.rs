@@ -31,7 +31,9 @@ pub enum Error {
     /// The key named by `kid` is not for this algorithm.
     UnexpectedAlgorithm { alg: String },
     /// No key matched the token (kid unknown, or no kid-less key verified it).
-    KeyNotFound,
+    /// `hint` describes the known keys and, for Supabase tokens, the likely
+    /// configuration mistake (as the service's configuration details do).
+    KeyNotFound { hint: String },
     /// The token's `kid` names a key that failed to load; refused rather
     /// than tried against other keys.
     KeyRejected { kid: String, reason: String },
@@ -88,7 +90,7 @@ impl Error {
             Error::CritUnsupported { .. } => "crit_unsupported",
             Error::AlgNotAllowed { .. } => "alg_not_allowed",
             Error::UnexpectedAlgorithm { .. } => "alg_mismatch",
-            Error::KeyNotFound => "key_not_found",
+            Error::KeyNotFound { .. } => "key_not_found",
             Error::KeyRejected { .. } => "key_rejected",
             Error::KeyUnusable { .. } => "key_unusable",
             Error::SignatureInvalid => "signature_invalid",
@@ -112,6 +114,7 @@ impl Error {
     pub fn detail(&self) -> String {
         match self {
             Error::Malformed { detail } => detail.clone(),
+            Error::KeyNotFound { hint } => hint.clone(),
             Error::TooLarge { len, max } => format!("token is {len} bytes, the limit is {max}"),
             Error::KeyRejected { kid, reason } => format!("key {kid:?} failed to load: {reason}"),
             Error::NotYetValid { nbf, now } => format!("nbf {nbf} is after now {now} + 60 s"),
@@ -141,7 +144,7 @@ impl fmt::Display for Error {
                 f.write_str("\"alg\" (Algorithm) Header Parameter not allowed")
             }
             Error::UnexpectedAlgorithm { alg } => write!(f, "Unexpected token algorithm {alg}"),
-            Error::KeyNotFound | Error::KeyRejected { .. } => f.write_str(
+            Error::KeyNotFound { .. } | Error::KeyRejected { .. } => f.write_str(
                 "Could not find an appropriate key in the keystore. The key is missing or no key matched the token KID",
             ),
             Error::KeyUnusable { message } => f.write_str(message),

@@ -77,7 +77,9 @@ pub fn verify_jws_with(
         Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
     };
     let sig = tok.signature()?;
-    let mut last_err = Error::KeyNotFound;
+    let mut last_err = Error::KeyNotFound {
+        hint: String::new(),
+    };
     for (i, key) in keys.keys.iter().enumerate() {
         if let (Some(want), KeyId::Id(have)) = (kid, &key.kid) {
             if want != have {

@@ -162,7 +162,10 @@ impl Verifier {
                 alg: tok.alg().to_string(),
             })?;
         let index = self.select_key(&tok, alg)?;
-        let entry = self.keys.get(index).ok_or(Error::KeyNotFound)?;
+        let entry = self
+            .keys
+            .get(index)
+            .ok_or_else(|| self.key_not_found(&tok))?;
 
         let payload = tok.payload()?;
         if tok.unencoded_payload() {
@@ -226,7 +229,7 @@ impl Verifier {
                     .iter()
                     .position(|e| e.key.kid.as_str() == Some(kid.as_str()));
                 if let Some(i) = hit {
-                    let key = &self.keys.get(i).ok_or(Error::KeyNotFound)?.key;
+                    let key = &self.keys.get(i).ok_or_else(|| self.key_not_found(tok))?.key;
                     if !key.matches_algorithm(tok.alg()) {
                         return Err(Error::UnexpectedAlgorithm {
                             alg: tok.alg().to_string(),
@@ -259,7 +262,55 @@ impl Verifier {
                 return Ok(i);
             }
         }
-        Err(Error::KeyNotFound)
+        Err(self.key_not_found(tok))
+    }
+
+    /// The error for "no key", with the known keys and, for a token that
+    /// looks like Supabase's, what is probably misconfigured.
+    fn key_not_found(&self, tok: &Token<'_>) -> Error {
+        let known: Vec<String> = self
+            .keys
+            .iter()
+            .map(|e| {
+                let k = &e.key;
+                format!(
+                    "{}/{}/{}",
+                    k.kid.as_str().unwrap_or("(no kid)"),
+                    k.material.kty(),
+                    k.alg_name().unwrap_or("(any)")
+                )
+            })
+            .collect();
+        let mut hint = format!(
+            "Known keys: {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+        let iss = tok
+            .payload()
+            .ok()
+            .and_then(|p| json::parse(&segment_text(&p)).ok())
+            .and_then(|(v, _)| {
+                v.as_object()
+                    .and_then(|o| o.get("iss"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
+        if iss.is_some_and(|i| i.contains("supabase.co")) {
+            let supabase_secret = self
+                .keys
+                .iter()
+                .any(|e| e.options == KeyOptions::supabase());
+            hint = match (tok.alg(), supabase_secret) {
+                ("HS256", false) => format!("Token is a Supabase HS256 (shared secret) token, but the Supabase JWT secret is not configured. {hint}"),
+                ("HS256", true) => format!("Token is a Supabase HS256 (shared secret) token, but the configured Supabase JWT secret does not match. {hint}"),
+                _ => format!("Token uses Supabase JWT signing keys: configure the project's JWKS. {hint}"),
+            };
+        }
+        Error::KeyNotFound { hint }
     }
 
     /// Decodes the signature, refuses keys unfit for `alg` (the service's

@@ -306,3 +306,31 @@ fn signature_backend_is_pluggable() {
     assert!(v.verify("a.b", NOW).is_err());
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn key_not_found_explains_itself() {
+    let v = from_client_auth(&format!(r#"{{"supabase":true,"supabase_jwt_secret":"other","jwks":{{"keys":[{{"kty":"oct","kid":"k1","alg":"HS256","k":"{}"}}]}}}}"#, encode(b"x")), "").unwrap();
+    let supabase_like = hs256(
+        r#"{"alg":"HS256"}"#,
+        &claims(r#","iss":"https://abc.supabase.co/auth/v1""#),
+    );
+    let e = v.verify(&supabase_like, NOW).unwrap_err();
+    assert_eq!(e.reason(), "key_not_found");
+    assert!(
+        e.detail().contains("Supabase JWT secret does not match"),
+        "{}",
+        e.detail()
+    );
+    assert!(
+        e.detail()
+            .contains("Known keys: k1/oct/HS256, (no kid)/oct/HS256"),
+        "{}",
+        e.detail()
+    );
+    let other = hs256(r#"{"alg":"HS256","kid":"zz"}"#, &claims(""));
+    assert!(!v
+        .verify(&other, NOW)
+        .unwrap_err()
+        .detail()
+        .contains("Supabase"));
+}
