@@ -4,8 +4,9 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_OPT := tools/node_modules/.bin/wasm-opt
+ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
-SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs
 
 .PHONY: setup build demo test test-rust test-wasm test-node lint clean
 .DEFAULT_GOAL := test
@@ -24,6 +25,10 @@ $(WASM): $(SRC)
 	rm -f pkg/dist/.gitignore pkg/dist/package.json pkg/dist/README.md
 	$(WASM_OPT) -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-mutable-globals --enable-reference-types --enable-multivalue $(WASM) -o $(WASM)
+	@echo "[build] dist/node.cjs (CommonJS) and dist/wasm-base64.mjs (inline entry)"
+	$(ESBUILD) pkg/entries/node-cjs.mjs --bundle --format=cjs --platform=node --outfile=pkg/dist/node.cjs \
+	  --log-level=warning --log-override:empty-import-meta=silent
+	node -e 'const fs=require("fs");fs.writeFileSync("pkg/dist/wasm-base64.mjs","export default \""+fs.readFileSync("$(WASM)").toString("base64")+"\";\n")'
 	@node scripts/smoke.mjs
 	@printf '[build] %s: %s bytes, %s gzipped\n' $(WASM) $$(stat -c %s $(WASM)) $$(gzip -9c $(WASM) | wc -c)
 
@@ -33,6 +38,7 @@ demo: build
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 test-rust:
 	cargo test --release --lib --tests

@@ -122,6 +122,26 @@ export class PowerSyncVerifier {
     return this.verifySync(token, options);
   }
 
+  /**
+   * Verifies the token of an Authorization header value ("Bearer <jwt>" or
+   * "Token <jwt>"); a missing or other value is PSYNC_S2106, as in the service.
+   */
+  verifyAuthorization(header, options) {
+    if (header !== undefined && header !== null && typeof header !== 'string') {
+      throw new TypeError('header must be a string, null or undefined');
+    }
+    const now = nowArg(options);
+    return toResult(call(() => this.#inner.verifyAuthorization(header ?? undefined, now)));
+  }
+
+  /** Verifies the Authorization header of a Fetch API Request or a Node.js IncomingMessage. */
+  async verifyRequest(request, options) {
+    const headers = request?.headers;
+    if (!headers || typeof headers !== 'object') throw new TypeError('request must have headers');
+    const value = typeof headers.get === 'function' ? headers.get('authorization') : headers.authorization;
+    return this.verifyAuthorization(Array.isArray(value) ? value[0] : value, options);
+  }
+
   /** The keys in use, and why any others were not loaded. */
   describeKeys() {
     return JSON.parse(this.#inner.describe());

@@ -1,10 +1,11 @@
 // Types for powersync-jwt.
 
 /** PowerSync error codes a verification can end with. */
-export type VerificationCode = 'PSYNC_S2101' | 'PSYNC_S2103' | 'PSYNC_S2104' | 'PSYNC_S2105';
+export type VerificationCode = 'PSYNC_S2101' | 'PSYNC_S2103' | 'PSYNC_S2104' | 'PSYNC_S2105' | 'PSYNC_S2106';
 
 /** Stable, finer reasons. Several share one PowerSync code. */
 export type VerificationReason =
+  | 'authentication_required'
   | 'malformed'
   | 'token_too_large'
   | 'crit_unsupported'
@@ -157,6 +158,13 @@ export class PowerSyncVerifier {
   verify(token: string, options?: VerifyOptions): Promise<VerifiedToken>;
   /** Throws VerificationError. */
   verifySync(token: string, options?: VerifyOptions): VerifiedToken;
+  /** Verifies the token of an Authorization header value ("Bearer <jwt>" or "Token <jwt>"); otherwise PSYNC_S2106. */
+  verifyAuthorization(header: string | null | undefined, options?: VerifyOptions): VerifiedToken;
+  /** Verifies the Authorization header of a Fetch API Request or a Node.js IncomingMessage. */
+  verifyRequest(
+    request: { headers: { get(name: string): string | null } } | { headers: { authorization?: string | string[] } },
+    options?: VerifyOptions,
+  ): Promise<VerifiedToken>;
   describeKeys(): KeySetReport;
 }
 

@@ -88,24 +88,23 @@ impl WasmVerifier {
     /// Verifies `token` at `now` (unix seconds). Returns JSON text:
     /// `{"header":…,"claims":…,"userId":…,"alg":…,"key":{…}}`.
     pub fn verify(&self, token: &str, now: f64) -> Result<String, JsValue> {
-        let v = self
-            .inner
+        self.inner
             .verify(token, whole_seconds(now))
-            .map_err(|e| verification_error(&e))?;
-        let mut out = String::with_capacity(v.header_json.len() + v.payload_json.len() + 200);
-        let _ = write!(
-            out,
-            r#"{{"header":{},"claims":{},"userId":{},"alg":{},"key":{{"kid":{},"alg":{},"kty":{},"thumbprint":{}}}}}"#,
-            v.header_json,
-            v.payload_json,
-            opt(v.user_id.as_deref()),
-            q(v.alg.name()),
-            opt(v.key.kid.as_deref()),
-            opt(v.key.alg.as_deref()),
-            q(v.key.kty),
-            q(&v.key.thumbprint)
-        );
-        Ok(out)
+            .map(|v| result_json(&v))
+            .map_err(|e| verification_error(&e))
+    }
+
+    /// Verifies the token of an `Authorization` header value (absent: `None`).
+    #[wasm_bindgen(js_name = verifyAuthorization)]
+    pub fn verify_authorization(
+        &self,
+        header: Option<String>,
+        now: f64,
+    ) -> Result<String, JsValue> {
+        self.inner
+            .verify_authorization(header.as_deref(), whole_seconds(now))
+            .map(|v| result_json(&v))
+            .map_err(|e| verification_error(&e))
     }
 
     /// The keys in use and the diagnostics of those not loaded, as JSON text.
@@ -113,6 +112,23 @@ impl WasmVerifier {
         let keys: Vec<&crate::Key> = self.inner.keys().iter().map(|e| &e.key).collect();
         describe_keys(&keys, self.inner.rejected())
     }
+}
+
+fn result_json(v: &crate::verifier::Verified) -> String {
+    let mut out = String::with_capacity(v.header_json.len() + v.payload_json.len() + 200);
+    let _ = write!(
+        out,
+        r#"{{"header":{},"claims":{},"userId":{},"alg":{},"key":{{"kid":{},"alg":{},"kty":{},"thumbprint":{}}}}}"#,
+        v.header_json,
+        v.payload_json,
+        opt(v.user_id.as_deref()),
+        q(v.alg.name()),
+        opt(v.key.kid.as_deref()),
+        opt(v.key.alg.as_deref()),
+        q(v.key.kty),
+        q(&v.key.thumbprint)
+    );
+    out
 }
 
 fn describe_keys(keys: &[&crate::Key], rejected: &[KeyIssue]) -> String {

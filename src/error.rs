@@ -19,6 +19,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
+    /// No `Authorization: Bearer <token>` (or `Token <token>`) header.
+    AuthenticationRequired,
     /// Not a compact JWS, or a part of it does not decode or parse
     /// (RFC 7515 §7.1). `detail` says which, for diagnostics only.
     Malformed { detail: String },
@@ -75,6 +77,7 @@ impl Error {
     /// The PowerSync error code, e.g. `PSYNC_S2101`.
     pub fn code(&self) -> &'static str {
         match self {
+            Error::AuthenticationRequired => "PSYNC_S2106",
             Error::Expired { .. } => "PSYNC_S2103",
             Error::LifetimeExceeded { .. } => "PSYNC_S2104",
             Error::AudienceMissing | Error::AudienceMismatch { .. } => "PSYNC_S2105",
@@ -85,6 +88,7 @@ impl Error {
     /// A stable identifier finer than the code.
     pub fn reason(&self) -> &'static str {
         match self {
+            Error::AuthenticationRequired => "authentication_required",
             Error::Malformed { .. } => "malformed",
             Error::TooLarge { .. } => "token_too_large",
             Error::CritUnsupported { .. } => "crit_unsupported",
@@ -136,6 +140,7 @@ const MALFORMED: &str = "Token is not a well-formed JWT. Check the token format.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::AuthenticationRequired => f.write_str("Authentication required"),
             Error::Malformed { .. } | Error::TooLarge { .. } => f.write_str(MALFORMED),
             Error::CritUnsupported { name } => {
                 write!(f, "Extension Header Parameter \"{name}\" is not recognized")

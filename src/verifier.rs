@@ -9,6 +9,20 @@ use crate::json::{self, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
 
+/// The token of an `Authorization` header value: `Bearer <token>` or
+/// `Token <token>`, the token one run of non-white-space characters.
+pub fn token_from_authorization(header: &str) -> Option<&str> {
+    let rest = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("Token "))?;
+    // JavaScript's \S: no Unicode white space, and no U+FEFF.
+    let is_space = |c: char| c.is_whitespace() || c == '\u{feff}';
+    if rest.is_empty() || rest.chars().any(is_space) {
+        return None;
+    }
+    Some(rest)
+}
+
 /// Options a key carries from its source (spec §3, last paragraph).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyOptions {
@@ -215,6 +229,23 @@ impl Verifier {
                 index,
             },
         })
+    }
+
+    /// Verifies the token of an `Authorization` header value, which must be
+    /// `Bearer <token>` or `Token <token>` (the token without white space),
+    /// as the service requires; anything else is `PSYNC_S2106`.
+    ///
+    /// ```
+    /// use powersync_jwt::verifier::token_from_authorization as t;
+    /// assert_eq!(t("Bearer abc.def.ghi"), Some("abc.def.ghi"));
+    /// assert_eq!(t("bearer abc"), None);
+    /// assert_eq!(t("Bearer a b"), None);
+    /// ```
+    pub fn verify_authorization(&self, header: Option<&str>, now: i64) -> Result<Verified, Error> {
+        let token = header
+            .and_then(token_from_authorization)
+            .ok_or(Error::AuthenticationRequired)?;
+        self.verify(token, now)
     }
 
     /// Spec §3: a token kid selects the first key with that kid and nothing

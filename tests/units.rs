@@ -339,3 +339,25 @@ fn the_service_allow_list_is_exactly_ten_algorithms() {
         );
     }
 }
+
+#[test]
+fn authorization_header_forms() {
+    use powersync_jwt::verifier::token_from_authorization as t;
+    let table: &[(&str, Option<&str>)] = &[
+        ("Bearer a.b.c", Some("a.b.c")),
+        ("Token a.b.c", Some("a.b.c")),
+        ("bearer a.b.c", None),
+        ("Bearer  a.b.c", None),
+        ("Bearer a.b.c ", None),
+        ("Bearer ", None),
+        ("Bearer", None),
+        ("Basic dXNlcjpwdw==", None),
+        ("Bearer a\u{a0}b", None),
+        ("Bearer a\u{feff}b", None),
+        ("a.b.c", None),
+        ("", None),
+    ];
+    for (header, want) in table {
+        assert_eq!(t(header), *want, "{header:?}");
+    }
+}

@@ -334,3 +334,27 @@ fn key_not_found_explains_itself() {
         .detail()
         .contains("Supabase"));
 }
+
+#[test]
+fn authorization_header_is_required() {
+    let v = verifier("");
+    let token = hs256(r#"{"alg":"HS256"}"#, &claims(""));
+    assert!(v
+        .verify_authorization(Some(&format!("Bearer {token}")), NOW)
+        .is_ok());
+    for header in [None, Some(""), Some("Basic x"), Some(token.as_str())] {
+        let e = v.verify_authorization(header, NOW).unwrap_err();
+        assert_eq!(
+            (e.code(), e.to_string().as_str(), e.reason()),
+            (
+                "PSYNC_S2106",
+                "Authentication required",
+                "authentication_required"
+            )
+        );
+    }
+    let e = v
+        .verify_authorization(Some("Bearer a.b.c"), NOW)
+        .unwrap_err();
+    assert_eq!(e.reason(), "malformed");
+}

@@ -17,6 +17,7 @@ export async function guard(token: string): Promise<string | null> {
         case 'PSYNC_S2103':
         case 'PSYNC_S2104':
         case 'PSYNC_S2105':
+        case 'PSYNC_S2106':
           break;
         default: {
           const never: never = e.code;
@@ -33,6 +34,8 @@ export async function guard(token: string): Promise<string | null> {
 
 const report = parseJwks('{"keys":[]}', { rules: 'remote' });
 const n: number = report.rejected.length + w.describeKeys().keys.length;
+export const fromHeader = (h: string | null) => w.verifyAuthorization(h).userId;
+export const fromRequest = (r: Request) => w.verifyRequest(r).then((x) => x.claims);
 const jws = verifyJws('a.b.c', { kty: 'oct', k: 'c2VjcmV0' }, { algorithms: ['PS256', 'HS256'] });
 const bytes: Uint8Array = jws.payload;
 const d = decodeUnverified('a.b.c');

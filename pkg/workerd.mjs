@@ -1,0 +1,8 @@
+// Cloudflare Workers (workerd, wrangler, miniflare): the bundler keeps the
+// .wasm import as a compiled WebAssembly.Module; instantiated synchronously.
+import wasmModule from './dist/powersync_jwt_bg.wasm';
+import { initSync } from './dist/powersync_jwt.js';
+
+initSync({ module: wasmModule });
+
+export * from './api.mjs';
