@@ -13,8 +13,37 @@ const { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws,
 const b64 = (x) => Buffer.from(x).toString('base64url');
 
 test('the tarball carries the wasm module and the entry points', () => {
-  for (const f of ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt.js', 'node.mjs', 'browser.mjs', 'api.mjs', 'index.d.ts', 'package.json']) {
+  for (const f of ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt.js', 'dist/node.cjs', 'dist/wasm-base64.mjs', 'node.mjs', 'browser.mjs',
+    'workerd.mjs', 'deno.mjs', 'inline.mjs', 'slim.mjs', 'api.mjs', 'index.d.ts', 'slim.d.ts', 'package.json', 'README.md']) {
     assert.ok(pkg.files.includes(f), `${f} missing from the tarball: ${pkg.files.join(', ')}`);
+  }
+});
+
+test('no runtime dependencies, and every entry point in exports exists in the tarball', () => {
+  const manifest = JSON.parse(readFileSync(join(pkg.project, 'node_modules/powersync-jwt/package.json'), 'utf8'));
+  assert.equal(manifest.dependencies, undefined);
+  const targets = [];
+  const walk = (v) => (typeof v === 'string' ? targets.push(v.slice(2)) : Object.values(v).forEach(walk));
+  walk(manifest.exports);
+  assert.ok(targets.length >= 10);
+  for (const t of targets) assert.ok(pkg.files.includes(t), `exports names ${t}, not in the tarball`);
+  for (const f of manifest.sideEffects) assert.ok(pkg.files.includes(f.slice(2)), `sideEffects names ${f}`);
+});
+
+test('the slim entry loads the wasm the caller gives it (bytes or a compiled module)', async () => {
+  const wasmPath = join(pkg.project, 'node_modules/powersync-jwt/dist/powersync_jwt_bg.wasm');
+  const script = join(pkg.project, 'slim.mjs');
+  writeFileSync(script, `
+    import { readFileSync } from 'node:fs';
+    import { init, PowerSyncVerifier } from 'powersync-jwt/slim';
+    const mode = process.argv[2];
+    const bytes = readFileSync(${JSON.stringify(wasmPath)});
+    await init(mode === 'module' ? new WebAssembly.Module(bytes) : bytes);
+    await init(bytes); // a second init is a no-op
+    const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: 's' });
+    try { v.verifySync('a.b.c'); } catch (e) { console.log(e.code); }`);
+  for (const mode of ['bytes', 'module']) {
+    assert.equal(execFileSync(process.execPath, [script, mode], { encoding: 'utf8' }).trim(), 'PSYNC_S2101');
   }
 });
 

@@ -1,6 +1,12 @@
 // Compiled with `tsc --noEmit` against the installed package's types.
 import { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified } from 'powersync-jwt';
 import type { VerifiedToken, VerificationReason } from 'powersync-jwt';
+import { init, PowerSyncVerifier as SlimVerifier } from 'powersync-jwt/slim';
+
+export async function slim(bytes: Uint8Array) {
+  await init(bytes);
+  return SlimVerifier.fromClientAuth({ audience: ['a'] });
+}
 
 const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: 's', audience: ['a'] }, { strict: true });
 const w = new PowerSyncVerifier({ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0', alg: 'HS256' }] }, audience: 'a' });

@@ -1,0 +1,271 @@
+// The packed package in every runtime it targets, each loading the wasm its
+// own way: Node CommonJS, esbuild bundles (Node and browser), native ES
+// modules in headless Chromium, Cloudflare's workerd (miniflare), Deno,
+// Vercel's edge-runtime. Each verifies good tokens and rejects bad ones with
+// the right code; the examples in examples/ are run here too.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { extname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { cases, installPackage, root, tokenOf } from './helpers.mjs';
+
+const tools = join(root, 'tools/node_modules');
+const requireTool = createRequire(join(tools, 'x.js'));
+const pkg = installPackage();
+const project = pkg.project;
+cpSync(join(root, 'tests/runtimes'), join(project, 'runtimes'), { recursive: true });
+cpSync(join(root, 'examples'), join(project, 'examples'), { recursive: true });
+
+// A spread of algorithms and outcomes from the shared case table.
+const PROBE = [
+  'HS256 with kid', 'RS256 valid (rsa2048)', 'ES256 valid (p256)', 'ES512 valid (p521)', 'EdDSA valid (ed25519)',
+  'EdDSA valid (ed448)', 'expired', 'ES256 tampered signature (p256)', 'aud wrong string', 'alg none not allowed',
+  'sub object', 'Supabase secret token',
+];
+const selected = PROBE.map((name) => {
+  const c = cases.cases.find((x) => x.name === name);
+  assert.ok(c, name);
+  return { ...c, token: tokenOf(c.token) };
+});
+const input = { configs: cases.configs, cases: selected };
+const hsConfig = cases.configs.hs.client_auth;
+const good = selected[0];
+const expired = selected.find((c) => c.name === 'expired');
+
+function checkProbe(results, where) {
+  assert.equal(results.length, selected.length, where);
+  for (const [i, r] of results.entries()) {
+    const e = selected[i].expect;
+    if (e.valid) assert.deepEqual({ valid: r.valid, userId: r.userId }, { valid: true, userId: e.userId }, `${where}: ${r.name} ${r.message ?? ''}`);
+    else assert.deepEqual({ valid: r.valid, code: r.code, message: r.message, cls: r.isVerificationError }, { valid: false, code: e.code, message: e.message, cls: true }, `${where}: ${r.name}`);
+  }
+}
+
+function esbuild(args) {
+  execFileSync(join(tools, '.bin/esbuild'), [...args, '--log-level=error'], { cwd: project });
+}
+
+// --- a static server on 127.0.0.1 for the browser tests -------------------------------------------
+const MIME = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+let server, base, browser;
+before(async () => {
+  server = createServer((req, res) => {
+    const path = join(project, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    try {
+      const body = readFileSync(path);
+      res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      if (process.env.DEBUG_PAGES) console.log('[404]', req.url);
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  const { chromium } = requireTool('playwright-core');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function inPage(url, fn) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => process.env.DEBUG_PAGES && console.log('[page]', m.text()));
+  try {
+    await page.goto(url);
+    return await fn(page);
+  } finally {
+    await page.close();
+    assert.deepEqual(errors, [], 'page errors');
+  }
+}
+
+// --- Node ------------------------------------------------------------------------------------------
+test('Node CommonJS: require()', () => {
+  writeFileSync(join(project, 'probe.cjs'), `
+    const { PowerSyncVerifier, VerificationError } = require('powersync-jwt');
+    const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+    const out = input.cases.map((c) => {
+      const v = PowerSyncVerifier.fromClientAuth(input.configs[c.config].client_auth);
+      try { return { name: c.name, valid: true, userId: v.verifySync(c.token, { now: c.now }).userId }; }
+      catch (e) { return { name: c.name, valid: false, code: e.code, message: e.message, isVerificationError: e instanceof VerificationError }; }
+    });
+    console.log(JSON.stringify(out));`);
+  const out = execFileSync(process.execPath, [join(project, 'probe.cjs')], { input: JSON.stringify(input), encoding: 'utf8' });
+  checkProbe(JSON.parse(out), 'node cjs');
+});
+
+test('esbuild bundle for Node, with the inline entry', async () => {
+  esbuild(['runtimes/probe-inline-entry.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=out/node/app.mjs']);
+  await import(join(project, 'out/node/app.mjs'));
+  checkProbe(await globalThis.runProbe(input), 'esbuild node bundle');
+});
+
+test('examples/node-middleware guards a node:http server', async () => {
+  const { makeServer } = await import(join(project, 'examples/node-middleware/server.mjs'));
+  const srv = makeServer(hsConfig);
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${srv.address().port}/`;
+  try {
+    // The case tokens carry a fixed time; the middleware verifies at the real time,
+    // so the good token here is one the live clock accepts (see freshToken).
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${freshToken()}` } });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { userId: 'fresh-user' });
+    const bad = await fetch(url, { headers: { authorization: `Bearer ${expired.token}` } });
+    assert.equal(bad.status, 401);
+    assert.equal((await bad.json()).code, 'PSYNC_S2103');
+    const none = await fetch(url);
+    assert.deepEqual(await none.json(), { code: 'PSYNC_S2106', message: 'Authentication required' });
+  } finally {
+    srv.close();
+  }
+});
+
+// A token for the `hs` configuration that is valid now, signed with node:crypto.
+function freshToken() {
+  const { createHmac } = requireTool('crypto');
+  const keys = JSON.parse(readFileSync(join(root, 'tests/cases/keys.json'), 'utf8'));
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (x) => Buffer.from(x).toString('base64url');
+  const input = `${b64(JSON.stringify({ alg: 'HS256', kid: 'k1' }))}.${b64(JSON.stringify({ sub: 'fresh-user', iat: now, exp: now + 600, aud: 'powersync' }))}`;
+  return `${input}.${b64(createHmac('sha256', Buffer.from(keys.hs.secret, 'base64url')).update(input).digest())}`;
+}
+
+// --- Browsers ----------------------------------------------------------------------------------------
+test('Chromium: native <script type="module"> with an import map, no bundler', async () => {
+  writeFileSync(join(project, 'native.html'), `<!doctype html><meta charset="utf-8">
+    <script type="importmap">{ "imports": { "powersync-jwt": "./node_modules/powersync-jwt/browser.mjs" } }</script>
+    <script type="module">
+      import * as lib from 'powersync-jwt';
+      import { probe } from './runtimes/probe.mjs';
+      window.runProbe = (input) => probe(lib, input);
+      document.body.dataset.ready = 'yes';
+    </script>`);
+  const results = await inPage(`${base}/native.html`, async (page) => {
+    await page.waitForSelector('body[data-ready=yes]', { state: 'attached' });
+    return page.evaluate((i) => window.runProbe(i), input);
+  });
+  checkProbe(results, 'chromium native esm');
+});
+
+test('Chromium: esbuild browser bundle with the wasm copied beside it', async () => {
+  esbuild(['runtimes/probe-entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=out/browser/app.js']);
+  // The documented copy step: the bundle looks for dist/powersync_jwt_bg.wasm next to itself.
+  mkdirSync(join(project, 'out/browser/dist'), { recursive: true });
+  cpSync(join(project, 'node_modules/powersync-jwt/dist/powersync_jwt_bg.wasm'), join(project, 'out/browser/dist/powersync_jwt_bg.wasm'));
+  writeFileSync(join(project, 'out/browser/index.html'), `<!doctype html><script type="module" src="./app.js"></script>`);
+  const results = await inPage(`${base}/out/browser/index.html`, async (page) => {
+    await page.waitForFunction(() => typeof window.runProbe === 'function');
+    return page.evaluate((i) => window.runProbe(i), input);
+  });
+  checkProbe(results, 'chromium esbuild bundle');
+});
+
+test('examples/browser page verifies and rejects', async () => {
+  // Served, as its import map expects, from the folder that holds node_modules.
+  cpSync(join(project, 'examples/browser/index.html'), join(project, 'example-browser.html'));
+  await inPage(`${base}/example-browser.html`, async (page) => {
+    await page.waitForSelector('#verify:not([disabled])');
+    await page.fill('#client-auth', JSON.stringify({ ...hsConfig }));
+    await page.fill('#token', freshToken());
+    await page.click('#verify');
+    await page.waitForFunction(() => document.getElementById('result').textContent !== '');
+    assert.equal(await page.textContent('#result'), 'valid: user fresh-user');
+    await page.fill('#token', expired.token);
+    await page.click('#verify');
+    await page.waitForFunction(() => document.getElementById('result').textContent.startsWith('invalid'));
+    assert.equal(await page.textContent('#result'), 'invalid: [PSYNC_S2103] JWT has expired');
+  });
+});
+
+// --- Cloudflare workerd (miniflare) ------------------------------------------------------------------------
+async function workerd(entry, bindings, run) {
+  const outdir = join(project, 'out/worker', entry.replace(/\W/g, '_'));
+  // As wrangler bundles: conditions workerd/worker/browser, .wasm kept as a module import.
+  esbuild([entry, '--bundle', '--format=esm', '--platform=browser', '--conditions=workerd,worker,browser',
+    '--loader:.wasm=copy', `--outdir=${outdir}`, '--entry-names=index']);
+  // The workerd entry imports the .wasm as a module: the bundle must carry it as a file.
+  assert.ok(readdirSync(outdir).some((f) => f.endsWith('.wasm')), 'no .wasm module beside the Worker bundle');
+  const { Miniflare } = requireTool('miniflare');
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: outdir,
+    scriptPath: join(outdir, 'index.js'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2026-04-26',
+    bindings,
+  });
+  try {
+    return await run(mf);
+  } finally {
+    await mf.dispose();
+  }
+}
+
+test('workerd (miniflare): the probe Worker', async () => {
+  await workerd('runtimes/worker.mjs', {}, async (mf) => {
+    const res = await mf.dispatchFetch('http://worker/', { method: 'POST', body: JSON.stringify(input) });
+    checkProbe(await res.json(), 'workerd');
+  });
+});
+
+test('workerd (miniflare): examples/cloudflare-worker guards a route', async () => {
+  await workerd('examples/cloudflare-worker/src/index.mjs', { POWERSYNC_CLIENT_AUTH: JSON.stringify(hsConfig) }, async (mf) => {
+    const ok = await mf.dispatchFetch('http://worker/data', { headers: { authorization: `Bearer ${freshToken()}` } });
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).userId, 'fresh-user');
+    const bad = await mf.dispatchFetch('http://worker/data', { headers: { authorization: `Bearer ${expired.token}` } });
+    assert.equal(bad.status, 401);
+    assert.deepEqual(await bad.json(), { code: 'PSYNC_S2103', message: 'JWT has expired' });
+    const none = await mf.dispatchFetch('http://worker/data');
+    assert.equal((await none.json()).code, 'PSYNC_S2106');
+  });
+});
+
+// --- Deno ----------------------------------------------------------------------------------------------------
+test('Deno: npm package from node_modules, no permissions', () => {
+  writeFileSync(join(project, 'runtimes/input.json'), JSON.stringify(input));
+  writeFileSync(join(project, 'runtimes/deno-main.mjs'), `
+    import * as lib from 'powersync-jwt';
+    import { probe } from './probe.mjs';
+    import input from './input.json' with { type: 'json' };
+    import { makeHandler } from '../examples/deno/handler.mjs';
+    const results = await probe(lib, input);
+    const handler = makeHandler(${JSON.stringify(hsConfig)});
+    const ok = await handler(new Request('http://x/', { headers: { authorization: 'Bearer ${freshToken()}' } }));
+    const bad = await handler(new Request('http://x/', { headers: { authorization: 'Bearer ${expired.token}' } }));
+    const entry = import.meta.resolve('powersync-jwt');
+    console.log(JSON.stringify({ entry, results, example: [ok.status, await ok.json(), bad.status, await bad.json()] }));`);
+  const out = execFileSync(join(tools, '.bin/deno'), ['run', '--no-prompt', 'runtimes/deno-main.mjs'], {
+    cwd: project, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+  });
+  const { entry, results, example } = JSON.parse(out);
+  assert.match(entry, /powersync-jwt\/deno\.mjs$/, 'Deno resolves the deno entry');
+  checkProbe(results, 'deno');
+  assert.deepEqual(example, [200, { userId: 'fresh-user' }, 401, { code: 'PSYNC_S2103', message: 'JWT has expired' }]);
+});
+
+// --- Vercel edge-runtime --------------------------------------------------------------------------------------------
+test('Vercel edge-runtime: bundled with the edge-light condition', async () => {
+  esbuild(['runtimes/probe-entry.mjs', '--bundle', '--platform=browser', '--format=iife', '--conditions=edge-light,worker,browser',
+    '--outfile=out/edge/app.js']);
+  // edge-light resolves to the inline entry: the wasm travels inside the bundle.
+  assert.ok(readFileSync(join(project, 'out/edge/app.js'), 'utf8').length > 700_000, 'the edge bundle does not embed the wasm');
+  const { EdgeRuntime } = requireTool('edge-runtime');
+  const runtime = new EdgeRuntime({ initialCode: readFileSync(join(project, 'out/edge/app.js'), 'utf8') });
+  const json = await runtime.evaluate(`runProbe(${JSON.stringify(input)}).then(JSON.stringify)`);
+  checkProbe(JSON.parse(json), 'edge-runtime');
+});
