@@ -61,11 +61,11 @@ function tokenArg(token) {
   return token;
 }
 
-function nowArg(opts) {
-  if (opts === undefined || opts === null) return Math.floor(Date.now() / 1000);
+function nowArg(opts, clock = Date.now) {
+  if (opts === undefined || opts === null) return Math.floor(clock() / 1000);
   if (typeof opts !== 'object') throw new TypeError('options must be an object');
   const { now } = opts;
-  if (now === undefined) return Math.floor(Date.now() / 1000);
+  if (now === undefined) return Math.floor(clock() / 1000);
   const secs = now instanceof Date ? now.getTime() / 1000 : now;
   if (typeof secs !== 'number' || !Number.isFinite(secs) || Math.abs(secs) > 8.64e12) {
     throw new TypeError('options.now must be a Date or a finite number of seconds since the epoch');
@@ -88,18 +88,73 @@ function toResult(json) {
   };
 }
 
+const ACCEPT = 'application/json, application/jwk-set+json';
+const WAIT_MS = 3000;
+
+function jsOptions(options) {
+  const o = options ?? {};
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new TypeError('options.fetch must be a function');
+  if (o.clock !== undefined && typeof o.clock !== 'function') throw new TypeError('options.clock must be a function');
+  const timeout = o.fetchTimeoutMs ?? 30_000;
+  const maxBytes = o.maxResponseBytes ?? 1024 * 1024;
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError('options.fetchTimeoutMs must be a positive number');
+  if (!Number.isFinite(maxBytes) || maxBytes <= 0) throw new TypeError('options.maxResponseBytes must be a positive number');
+  return {
+    fetch: o.fetch ?? ((...args) => globalThis.fetch(...args)),
+    clock: o.clock ?? (() => Date.now()),
+    timeout,
+    maxBytes,
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms, 'timeout'));
+
+async function readLimited(res, maxBytes) {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > maxBytes) throw new Error(`response of ${declared} bytes is over the ${maxBytes}-byte limit`);
+  if (!res.body?.getReader) {
+    const text = await res.text();
+    if (text.length > maxBytes) throw new Error(`response is over the ${maxBytes}-byte limit`);
+    return text;
+  }
+  const reader = res.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new Error(`response is over the ${maxBytes}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 /**
  * Verifies PowerSync client tokens as the PowerSync Service does.
- * `new PowerSyncVerifier({ jwks, audience, supabaseJwtSecret, maxLifetimeSeconds, strict, issuers })`
+ * `new PowerSyncVerifier({ jwks, jwksUri, audience, supabaseJwtSecret, maxLifetimeSeconds, strict, issuers })`
  */
 export class PowerSyncVerifier {
   #inner;
+  #js;
+  #inflight = new Map();
 
-  constructor(options) {
+  constructor(options, jsOpts) {
     if (options instanceof wasm.WasmVerifier) {
       this.#inner = options;
+      this.#js = jsOptions(jsOpts);
       return;
     }
+    this.#js = jsOptions(options);
     this.#inner = call(() => wasm.WasmVerifier.fromOptions(jsonArg(options, 'options')));
   }
 
@@ -107,31 +162,103 @@ export class PowerSyncVerifier {
   static fromClientAuth(clientAuth, options) {
     const ca = jsonArg(clientAuth, 'clientAuth');
     const opts = options === undefined || options === null ? '' : jsonArg(options, 'options');
-    return new PowerSyncVerifier(call(() => wasm.WasmVerifier.fromClientAuth(ca, opts)));
+    return new PowerSyncVerifier(call(() => wasm.WasmVerifier.fromClientAuth(ca, opts)), options);
   }
 
-  /** Verifies synchronously; throws VerificationError. */
+  /** Starts (or joins) the fetch of remote source `i`; the promise never rejects. */
+  #fetchSource(i, waitUntil) {
+    const running = this.#inflight.get(i);
+    if (running) return running.promise;
+    const promise = (async () => {
+      try {
+        const body = await this.#download(this.#inner.remoteUrl(i));
+        this.#inner.fetched(i, body, this.#js.clock());
+      } catch (e) {
+        this.#inner.fetchFailed(i, e?.name === 'AbortError' ? `timed out after ${this.#js.timeout} ms` : String(e?.message ?? e), this.#js.clock());
+      } finally {
+        this.#inflight.delete(i);
+      }
+    })();
+    this.#inflight.set(i, { promise, started: this.#js.clock() });
+    waitUntil?.(promise);
+    return promise;
+  }
+
+  async #download(url) {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.#js.timeout);
+    try {
+      for (let hop = 0; hop <= 5; hop++) {
+        const res = await this.#js.fetch(url, { method: 'GET', headers: { accept: ACCEPT }, redirect: 'manual', signal: ac.signal });
+        const location = res.headers.get('location');
+        if (res.status >= 300 && res.status < 400 && location) {
+          const next = new URL(location, url).href;
+          url = call(() => this.#inner.checkUrl(next)); // a blocked target throws: never followed
+          await res.body?.cancel?.();
+          continue;
+        }
+        if (res.type === 'opaqueredirect') throw new Error('a redirect this runtime cannot follow safely');
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return await readLimited(res, this.#js.maxBytes);
+      }
+      throw new Error('more than 5 redirects');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The service's getKeys for every remote source: expire, refresh, wait for expired keys. */
+  async #prepare(waitUntil) {
+    const timedOut = [];
+    const n = this.#inner.remoteCount();
+    for (let i = 0; i < n; i++) {
+      const running = this.#inflight.get(i);
+      // A fetch started by an earlier request that never settled (e.g. its
+      // Worker request ended) is given up rather than waited on forever.
+      if (running && this.#js.clock() - running.started > this.#js.timeout + WAIT_MS) {
+        this.#inflight.delete(i);
+        this.#inner.fetchFailed(i, 'an earlier fetch never finished', this.#js.clock());
+      }
+      const plan = this.#inner.plan(i, this.#js.clock());
+      if (plan & 1) this.#fetchSource(i, waitUntil);
+      if (plan & 2) {
+        const p = this.#inflight.get(i)?.promise;
+        if (p && (await Promise.race([p, sleep(WAIT_MS)])) === 'timeout') timedOut.push(i);
+      }
+    }
+    return timedOut;
+  }
+
+  #now(options) {
+    return nowArg(options, this.#js.clock);
+  }
+
+  /** Verifies synchronously with the keys at hand (remote keys as last fetched); throws VerificationError. */
   verifySync(token, options) {
     const t = tokenArg(token);
-    const now = nowArg(options);
-    return toResult(call(() => this.#inner.verify(t, now)));
+    const now = this.#now(options);
+    return toResult(call(() => this.#inner.verify(t, now, [])));
   }
 
-  /** Verifies; the promise rejects with VerificationError. */
+  /**
+   * Verifies, fetching and refreshing remote key sets as the service does;
+   * the promise rejects with VerificationError. `options.waitUntil` (e.g.
+   * a Worker's `ctx.waitUntil`) keeps background refreshes alive.
+   */
   async verify(token, options) {
-    return this.verifySync(token, options);
+    const t = tokenArg(token);
+    return this.#verifyWith((timedOut, now) => this.#inner.verify(t, now, timedOut), options);
   }
 
   /**
    * Verifies the token of an Authorization header value ("Bearer <jwt>" or
    * "Token <jwt>"); a missing or other value is PSYNC_S2106, as in the service.
    */
-  verifyAuthorization(header, options) {
+  async verifyAuthorization(header, options) {
     if (header !== undefined && header !== null && typeof header !== 'string') {
       throw new TypeError('header must be a string, null or undefined');
     }
-    const now = nowArg(options);
-    return toResult(call(() => this.#inner.verifyAuthorization(header ?? undefined, now)));
+    return this.#verifyWith((timedOut, now) => this.#inner.verifyAuthorization(header ?? undefined, now, timedOut), options);
   }
 
   /** Verifies the Authorization header of a Fetch API Request or a Node.js IncomingMessage. */
@@ -140,6 +267,50 @@ export class PowerSyncVerifier {
     if (!headers || typeof headers !== 'object') throw new TypeError('request must have headers');
     const value = typeof headers.get === 'function' ? headers.get('authorization') : headers.authorization;
     return this.verifyAuthorization(Array.isArray(value) ? value[0] : value, options);
+  }
+
+  async #verifyWith(run, options) {
+    const now = this.#now(options);
+    const waitUntil = options?.waitUntil;
+    if (waitUntil !== undefined && typeof waitUntil !== 'function') throw new TypeError('options.waitUntil must be a function');
+    const timedOut = this.#inner.remoteCount() ? await this.#prepare(waitUntil) : [];
+    try {
+      return toResult(call(() => run(timedOut, now)));
+    } catch (e) {
+      // An unknown kid: refresh (rate-limited, as the service) and, beyond the
+      // service, wait up to 3 s for it and try once more, so that a key
+      // rotation does not fail the first request that uses the new key.
+      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found' || !this.#inner.remoteCount()) throw e;
+      const refresh = [...this.#inner.keyNotFound(this.#js.clock())];
+      if (!refresh.length) throw e;
+      const done = Promise.all(refresh.map((i) => this.#fetchSource(i, waitUntil)));
+      if ((await Promise.race([done, sleep(WAIT_MS)])) === 'timeout') throw e;
+      return toResult(call(() => run([], now)));
+    }
+  }
+
+  /** Fetches every remote key set now (for verifySync, or to warm up). */
+  async ready() {
+    const n = this.#inner.remoteCount();
+    for (let i = 0; i < n; i++) this.#inner.plan(i, this.#js.clock());
+    await Promise.all([...Array(n).keys()].map((i) => this.#fetchSource(i)));
+    return this.keySources();
+  }
+
+  /** Per remote source: url, keys, rejected, fetches, lastFetch, lastError, nextRefresh, expiresAt (ms). */
+  keySources() {
+    return JSON.parse(this.#inner.status());
+  }
+
+  /** The fetched key sets as JSON text, to keep in Workers KV or the Cache API between isolates. */
+  exportKeyCache() {
+    return this.#inner.exportCache(this.#js.clock());
+  }
+
+  /** Restores exportKeyCache() output; returns how many sources took it (older data is ignored). */
+  importKeyCache(text) {
+    if (typeof text !== 'string') throw new TypeError('importKeyCache takes the text exportKeyCache returned');
+    return call(() => this.#inner.importCache(text, this.#js.clock()));
   }
 
   /** The keys in use, and why any others were not loaded. */

@@ -1,11 +1,13 @@
 // Types for powersync-jwt.
 
 /** PowerSync error codes a verification can end with. */
-export type VerificationCode = 'PSYNC_S2101' | 'PSYNC_S2103' | 'PSYNC_S2104' | 'PSYNC_S2105' | 'PSYNC_S2106';
+/** S2204: a remote key set could not be fetched or read (reported when no key matched). */
+export type VerificationCode = 'PSYNC_S2101' | 'PSYNC_S2103' | 'PSYNC_S2104' | 'PSYNC_S2105' | 'PSYNC_S2106' | 'PSYNC_S2204';
 
 /** Stable, finer reasons. Several share one PowerSync code. */
 export type VerificationReason =
   | 'authentication_required'
+  | 'key_source_failed'
   | 'malformed'
   | 'token_too_large'
   | 'crit_unsupported'
@@ -38,7 +40,7 @@ export class VerificationError extends Error {
 }
 
 /** Configuration error codes. */
-export type ConfigCode = 'PSYNC_S2201' | 'PSYNC_S3102' | 'PSYNC_S3103';
+export type ConfigCode = 'PSYNC_S2201' | 'PSYNC_S2202' | 'PSYNC_S2203' | 'PSYNC_S3102' | 'PSYNC_S3103';
 
 /** The keys or options cannot be used. */
 export class ConfigError extends Error {
@@ -67,7 +69,7 @@ export interface Jwks {
 /** The `client_auth` section of powersync.yaml (snake_case, as the service reads it). */
 export interface ClientAuth {
   jwks?: Jwks;
-  /** Remote key sets are not supported yet: giving one throws ConfigError (PSYNC_S3102). */
+  /** Remote key sets, fetched and cached as the service does. */
   jwks_uri?: string | string[];
   audience?: string[];
   supabase?: boolean;
@@ -80,6 +82,18 @@ export interface ClientAuth {
 
 /** Options beside what powersync.yaml holds. */
 export interface VerifierOptions {
+  /** The Supabase project's asymmetric keys (with `supabase: true`): `<ref>.supabase.co`'s JWKS. */
+  supabaseProjectRef?: string;
+  /** Or the Supabase JWKS URL itself. */
+  supabaseJwksUri?: string;
+  /** The fetch used for JWKS URLs (tests, proxies, auth headers). Default: globalThis.fetch. */
+  fetch?: (input: string, init: { method: 'GET'; headers: Record<string, string>; redirect: 'manual'; signal: AbortSignal }) => Promise<Response>;
+  /** Milliseconds since the epoch, for the key cache (and the default `now`). Default: Date.now. */
+  clock?: () => number;
+  /** Whole-request timeout for a JWKS fetch. Default 30000. */
+  fetchTimeoutMs?: number;
+  /** Largest JWKS response accepted. Default 1 MiB. */
+  maxResponseBytes?: number;
   /** Maximum `exp - iat` for keys without their own limit. Default 86400. */
   maxLifetimeSeconds?: number;
   /** Longest token accepted, in bytes. Default 65536. */
@@ -95,6 +109,11 @@ export interface VerifierOptions {
 /** `new PowerSyncVerifier(options)`: camelCase keys and options. */
 export interface PowerSyncVerifierInit extends VerifierOptions {
   jwks?: Jwks;
+  jwksUri?: string | string[];
+  /** CIDR ranges, or 'local', that JWKS URLs must not point at. */
+  rejectIpRanges?: string[];
+  /** 'local' plus no IPv6 literals. */
+  blockLocalJwks?: boolean;
   audience?: string | string[];
   supabaseJwtSecret?: string;
 }
@@ -102,6 +121,21 @@ export interface PowerSyncVerifierInit extends VerifierOptions {
 export interface VerifyOptions {
   /** The time to verify at: a Date or unix seconds. Default: now. */
   now?: Date | number;
+  /** Keeps background key refreshes alive after the response (a Worker's `ctx.waitUntil`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** One remote key set's state. Times are milliseconds since the epoch. */
+export interface KeySourceStatus {
+  url: string;
+  keys: number;
+  rejected: number;
+  fetches: number;
+  lastFetch: number | null;
+  lastError: string | null;
+  nextRefresh: number | null;
+  expiresAt: number | null;
+  fetching: boolean;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -159,13 +193,20 @@ export class PowerSyncVerifier {
   /** Throws VerificationError. */
   verifySync(token: string, options?: VerifyOptions): VerifiedToken;
   /** Verifies the token of an Authorization header value ("Bearer <jwt>" or "Token <jwt>"); otherwise PSYNC_S2106. */
-  verifyAuthorization(header: string | null | undefined, options?: VerifyOptions): VerifiedToken;
+  verifyAuthorization(header: string | null | undefined, options?: VerifyOptions): Promise<VerifiedToken>;
   /** Verifies the Authorization header of a Fetch API Request or a Node.js IncomingMessage. */
   verifyRequest(
     request: { headers: { get(name: string): string | null } } | { headers: { authorization?: string | string[] } },
     options?: VerifyOptions,
   ): Promise<VerifiedToken>;
   describeKeys(): KeySetReport;
+  /** Fetches every remote key set now. */
+  ready(): Promise<KeySourceStatus[]>;
+  keySources(): KeySourceStatus[];
+  /** The fetched key sets as text, to keep between isolates (Workers KV, Cache API). */
+  exportKeyCache(): string;
+  /** Restores exportKeyCache() output; returns how many sources took it. */
+  importKeyCache(text: string): number;
 }
 
 export type JwsAlgorithm = VerifiedToken['alg'] | 'PS256' | 'PS384' | 'PS512';

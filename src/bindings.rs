@@ -87,9 +87,14 @@ impl WasmVerifier {
 
     /// Verifies `token` at `now` (unix seconds). Returns JSON text:
     /// `{"header":…,"claims":…,"userId":…,"alg":…,"key":{…}}`.
-    pub fn verify(&self, token: &str, now: f64) -> Result<String, JsValue> {
+    /// `timed_out`: remote sources whose refresh was waited for in vain.
+    pub fn verify(&self, token: &str, now: f64, timed_out: Vec<u32>) -> Result<String, JsValue> {
+        let timed_out: Vec<usize> = timed_out
+            .into_iter()
+            .filter_map(|i| usize::try_from(i).ok())
+            .collect();
         self.inner
-            .verify(token, whole_seconds(now))
+            .verify_with(token, whole_seconds(now), &timed_out)
             .map(|v| result_json(&v))
             .map_err(|e| verification_error(&e))
     }
@@ -100,17 +105,174 @@ impl WasmVerifier {
         &self,
         header: Option<String>,
         now: f64,
+        timed_out: Vec<u32>,
     ) -> Result<String, JsValue> {
+        let token = header
+            .as_deref()
+            .and_then(crate::verifier::token_from_authorization)
+            .ok_or_else(|| verification_error(&Error::AuthenticationRequired))?;
+        self.verify(token, now, timed_out)
+    }
+
+    /// Number of remote key sources.
+    #[wasm_bindgen(js_name = remoteCount)]
+    pub fn remote_count(&self) -> usize {
+        self.inner.remotes().len()
+    }
+
+    #[wasm_bindgen(js_name = remoteUrl)]
+    pub fn remote_url(&self, i: usize) -> String {
         self.inner
-            .verify_authorization(header.as_deref(), whole_seconds(now))
-            .map(|v| result_json(&v))
-            .map_err(|e| verification_error(&e))
+            .remotes()
+            .get(i)
+            .map(|(r, _)| r.url.clone())
+            .unwrap_or_default()
+    }
+
+    /// What to do for remote source `i` before verifying at `now_ms`:
+    /// bit 1 = start a fetch, bit 2 = wait (up to 3 s) for the running fetch.
+    pub fn plan(&mut self, i: usize, now_ms: f64) -> u32 {
+        self.inner.remote_mut(i).map_or(0, |r| {
+            let p = r.plan(now_ms);
+            u32::from(p.fetch) | (u32::from(p.wait) << 1)
+        })
+    }
+
+    /// A fetch of source `i` answered 2xx with `body`.
+    pub fn fetched(&mut self, i: usize, body: &str, now_ms: f64) {
+        if let Some(r) = self.inner.remote_mut(i) {
+            r.on_response(body, now_ms);
+        }
+    }
+
+    /// A fetch of source `i` failed.
+    #[wasm_bindgen(js_name = fetchFailed)]
+    pub fn fetch_failed(&mut self, i: usize, why: &str, now_ms: f64) {
+        if let Some(r) = self.inner.remote_mut(i) {
+            r.on_failure(why, now_ms);
+        }
+    }
+
+    /// No key matched: the sources to refresh now (rate-limited).
+    #[wasm_bindgen(js_name = keyNotFound)]
+    pub fn key_not_found(&mut self, now_ms: f64) -> Vec<u32> {
+        self.inner
+            .on_key_not_found(now_ms)
+            .into_iter()
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect()
+    }
+
+    /// Checks a URL (a redirect target) against the URL policy.
+    #[wasm_bindgen(js_name = checkUrl)]
+    pub fn check_url(&self, url: &str) -> Result<String, JsValue> {
+        crate::url_policy::check_jwks_uri(url, &self.inner.options().ip_policy)
+            .map(|u| u.url)
+            .map_err(|e| config_error(&e))
+    }
+
+    /// The remote key sets as JSON text, for storage between isolates.
+    #[wasm_bindgen(js_name = exportCache)]
+    pub fn export_cache(&self, now_ms: f64) -> String {
+        let mut out = String::from(r#"{"version":1,"sources":["#);
+        let mut first = true;
+        for (r, _) in self.inner.remotes() {
+            if let Some((doc, at)) = r.export(now_ms) {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                let _ = write!(
+                    out,
+                    r#"{{"url":{},"fetchedAt":{},"jwks":{}}}"#,
+                    q(&r.url),
+                    crate::jsfmt::number_to_string(at),
+                    q(doc)
+                );
+            }
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// Restores an export; returns how many sources took it.
+    #[wasm_bindgen(js_name = importCache)]
+    pub fn import_cache(&mut self, text: &str, now_ms: f64) -> Result<u32, JsValue> {
+        use crate::json::Value;
+        let bad = |why: &str| config_error(&ConfigError::option("cache", why.to_string()));
+        let (v, _) = crate::json::parse(text).map_err(|_| bad("is not JSON"))?;
+        let sources = match v.as_object().and_then(|o| o.get("sources")) {
+            Some(Value::Array(a)) => a.clone(),
+            _ => return Err(bad("has no \"sources\" array")),
+        };
+        let mut n = 0;
+        for s in &sources {
+            let Some(o) = s.as_object() else { continue };
+            let (Some(url), Some(at), Some(doc)) = (
+                o.get("url").and_then(Value::as_str),
+                o.get("fetchedAt").and_then(Value::as_f64),
+                o.get("jwks").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            for i in 0..self.inner.remotes().len() {
+                if let Some(r) = self.inner.remote_mut(i).filter(|r| r.url == url) {
+                    if r.import(doc, at, now_ms) {
+                        n += 1;
+                    }
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Per remote source: url, keys, rejected keys, fetches, last fetch, last error, next refresh, expiry.
+    pub fn status(&self) -> String {
+        let num =
+            |v: Option<f64>| v.map_or_else(|| "null".to_string(), crate::jsfmt::number_to_string);
+        let mut out = String::from("[");
+        for (i, (r, _)) in self.inner.remotes().iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(
+                out,
+                r#"{{"url":{},"keys":{},"rejected":{},"fetches":{},"lastFetch":{},"lastError":{},"nextRefresh":{},"expiresAt":{},"fetching":{}}}"#,
+                q(&r.url),
+                r.keys().len(),
+                r.rejected().len(),
+                r.fetches,
+                num(r.last_fetch),
+                opt(r.last_error.as_deref()),
+                num(r.last_fetch.map(|_| r.next_refresh())),
+                num(r
+                    .last_fetch
+                    .filter(|_| !r.keys().is_empty())
+                    .map(|_| r.expires_at())),
+                r.is_fetching()
+            );
+        }
+        out.push(']');
+        out
     }
 
     /// The keys in use and the diagnostics of those not loaded, as JSON text.
     pub fn describe(&self) -> String {
-        let keys: Vec<&crate::Key> = self.inner.keys().iter().map(|e| &e.key).collect();
-        describe_keys(&keys, self.inner.rejected())
+        let mut keys: Vec<&crate::Key> = self.inner.keys().iter().map(|e| &e.key).collect();
+        keys.extend(
+            self.inner
+                .remotes()
+                .iter()
+                .flat_map(|(r, _)| r.keys().iter()),
+        );
+        let mut rejected: Vec<KeyIssue> = self.inner.rejected().to_vec();
+        rejected.extend(
+            self.inner
+                .remotes()
+                .iter()
+                .flat_map(|(r, _)| r.rejected().iter().cloned()),
+        );
+        describe_keys(&keys, &rejected)
     }
 }
 

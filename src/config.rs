@@ -6,6 +6,7 @@ use crate::error::ConfigError;
 use crate::json::{self, Object, Value};
 use crate::jwk::{parse_key, Key, KeyAlg, KeyId, KeyMaterial, KeyRules};
 use crate::jwks::KeySet;
+use crate::url_policy::{check_jwks_uri, IpPolicy};
 use crate::verifier::{KeyEntry, KeyOptions, Options, Strict, Verifier};
 use crate::{b64, Algorithm};
 
@@ -68,15 +69,6 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
             ))
         }
     }
-    if let Some(uri) = ca.get("jwks_uri") {
-        if !matches!(uri, Value::Null) && !matches!(uri, Value::Array(a) if a.is_empty()) {
-            return Err(ConfigError::option(
-                "jwks_uri",
-                "remote key sets are not supported by this version; pass the keys inline as jwks",
-            )
-            .with_code("PSYNC_S3102"));
-        }
-    }
     for field in ["jwks_reject_ip_ranges", "additional_audiences"] {
         if let Some(v) = ca.get(field) {
             strings(v, field)?;
@@ -91,7 +83,70 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
     }
     let mut options = common_options(&opts)?;
     options.audiences = audiences;
-    Ok(Verifier::new(keys, Vec::new(), options))
+    let ranges = match ca.get("jwks_reject_ip_ranges") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "jwks_reject_ip_ranges")?,
+    };
+    let block_local = match ca.get("block_local_jwks") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ConfigError::option("block_local_jwks", "must be a boolean")),
+    };
+    options.ip_policy = IpPolicy::new(&ranges, block_local)?;
+    let mut verifier = Verifier::new(keys, Vec::new(), options);
+    let uris = match ca.get("jwks_uri") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "jwks_uri")?,
+    };
+    for uri in uris {
+        add_remote(&mut verifier, &uri, KeyOptions::default())?;
+    }
+    // The service derives the Supabase JWKS from the database connection,
+    // which this library does not see: it takes the project instead.
+    if let Some(uri) = supabase_jwks_uri(&opts)? {
+        if !supabase {
+            return Err(ConfigError::option(
+                "supabaseProjectRef",
+                "is used with supabase: true",
+            ));
+        }
+        add_remote(&mut verifier, &uri, KeyOptions::supabase())?;
+    }
+    Ok(verifier)
+}
+
+fn add_remote(verifier: &mut Verifier, uri: &str, options: KeyOptions) -> Result<(), ConfigError> {
+    let checked = check_jwks_uri(uri, &verifier.options().ip_policy)?;
+    verifier.add_remote(checked.url, options);
+    Ok(())
+}
+
+/// `supabaseProjectRef` (the `<ref>` of `<ref>.supabase.co`) or `supabaseJwksUri`.
+fn supabase_jwks_uri(opts: &Object) -> Result<Option<String>, ConfigError> {
+    match (opts.get("supabaseProjectRef"), opts.get("supabaseJwksUri")) {
+        (Some(Value::String(r)), None) => {
+            if r.is_empty() || !r.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(ConfigError::option(
+                    "supabaseProjectRef",
+                    "must be the project's reference (letters and digits)",
+                ));
+            }
+            Ok(Some(format!(
+                "https://{r}.supabase.co/auth/v1/.well-known/jwks.json"
+            )))
+        }
+        (None, Some(Value::String(u))) => Ok(Some(u.clone())),
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(ConfigError::option(
+            "supabaseJwksUri",
+            "give supabaseProjectRef or supabaseJwksUri, not both",
+        )),
+        (Some(_), None) => Err(ConfigError::option(
+            "supabaseProjectRef",
+            "must be a string",
+        )),
+        (None, Some(_)) => Err(ConfigError::option("supabaseJwksUri", "must be a string")),
+    }
 }
 
 /// Builds a verifier from camelCase options (JSON text). `jwks` is read as a
@@ -112,6 +167,12 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
             "issuers",
             "cache",
             "jwksUri",
+            "rejectIpRanges",
+            "blockLocalJwks",
+            "supabaseProjectRef",
+            "supabaseJwksUri",
+            "fetchTimeoutMs",
+            "maxResponseBytes",
         ],
     )?;
     let mut keys = Vec::new();
@@ -132,28 +193,35 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
         Some(Value::String(secret)) => keys.push(supabase_key(secret)?),
         Some(_) => return Err(ConfigError::option("supabaseJwtSecret", "must be a string")),
     }
-    if opts
-        .get("jwksUri")
-        .is_some_and(|v| !matches!(v, Value::Null))
-    {
-        return Err(ConfigError::option(
-            "jwksUri",
-            "remote key sets are not supported by this version; pass jwks",
-        )
-        .with_code("PSYNC_S3102"));
-    }
     let mut options = common_options(&opts)?;
     options.audiences = match opts.get("audience") {
         None | Some(Value::Null) => Vec::new(),
         Some(v) => strings(v, "audience")?,
     };
-    if keys.is_empty() {
+    let ranges = match opts.get("rejectIpRanges") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "rejectIpRanges")?,
+    };
+    let block_local = matches!(opts.get("blockLocalJwks"), Some(Value::Bool(true)));
+    options.ip_policy = IpPolicy::new(&ranges, block_local)?;
+    let mut verifier = Verifier::new(keys, rejected, options);
+    let uris = match opts.get("jwksUri") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "jwksUri")?,
+    };
+    for uri in uris {
+        add_remote(&mut verifier, &uri, KeyOptions::default())?;
+    }
+    if let Some(uri) = supabase_jwks_uri(&opts)? {
+        add_remote(&mut verifier, &uri, KeyOptions::supabase())?;
+    }
+    if verifier.keys().is_empty() && verifier.remotes().is_empty() {
         return Err(ConfigError::option(
             "jwks",
-            "no keys: give jwks or supabaseJwtSecret",
+            "no key source: give jwks, jwksUri or supabaseJwtSecret",
         ));
     }
-    Ok(Verifier::new(keys, rejected, options))
+    Ok(verifier)
 }
 
 fn object(text: &str, what: &str) -> Result<Object, ConfigError> {

@@ -36,6 +36,13 @@ pub enum Error {
     /// `hint` describes the known keys and, for Supabase tokens, the likely
     /// configuration mistake (as the service's configuration details do).
     KeyNotFound { hint: String },
+    /// A remote key source failed (`JWKS request failed`, `Invalid JWKS
+    /// response`): reported when no key matched, as the service does.
+    KeySource {
+        code: &'static str,
+        message: String,
+        detail: String,
+    },
     /// The token's `kid` names a key that failed to load; refused rather
     /// than tried against other keys.
     KeyRejected { kid: String, reason: String },
@@ -78,6 +85,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::AuthenticationRequired => "PSYNC_S2106",
+            Error::KeySource { code, .. } => code,
             Error::Expired { .. } => "PSYNC_S2103",
             Error::LifetimeExceeded { .. } => "PSYNC_S2104",
             Error::AudienceMissing | Error::AudienceMismatch { .. } => "PSYNC_S2105",
@@ -89,6 +97,7 @@ impl Error {
     pub fn reason(&self) -> &'static str {
         match self {
             Error::AuthenticationRequired => "authentication_required",
+            Error::KeySource { .. } => "key_source_failed",
             Error::Malformed { .. } => "malformed",
             Error::TooLarge { .. } => "token_too_large",
             Error::CritUnsupported { .. } => "crit_unsupported",
@@ -119,6 +128,7 @@ impl Error {
         match self {
             Error::Malformed { detail } => detail.clone(),
             Error::KeyNotFound { hint } => hint.clone(),
+            Error::KeySource { detail, .. } => detail.clone(),
             Error::TooLarge { len, max } => format!("token is {len} bytes, the limit is {max}"),
             Error::KeyRejected { kid, reason } => format!("key {kid:?} failed to load: {reason}"),
             Error::NotYetValid { nbf, now } => format!("nbf {nbf} is after now {now} + 60 s"),
@@ -141,6 +151,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::AuthenticationRequired => f.write_str("Authentication required"),
+            Error::KeySource { message, .. } => f.write_str(message),
             Error::Malformed { .. } | Error::TooLarge { .. } => f.write_str(MALFORMED),
             Error::CritUnsupported { name } => {
                 write!(f, "Extension Header Parameter \"{name}\" is not recognized")

@@ -15,7 +15,9 @@ pub mod json;
 pub mod jwk;
 pub mod jwks;
 pub mod jws;
+pub mod remote;
 pub mod token;
+pub mod url_policy;
 pub mod verifier;
 
 pub use alg::Algorithm;

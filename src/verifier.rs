@@ -7,7 +7,9 @@ use crate::crypto::{check_key_for, PureRust, SignatureBackend};
 use crate::error::Error;
 use crate::json::{self, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
+use crate::remote::RemoteSource;
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
+use crate::url_policy::IpPolicy;
 
 /// The token of an `Authorization` header value: `Bearer <token>` or
 /// `Token <token>`, the token one run of non-white-space characters.
@@ -70,6 +72,8 @@ pub struct Options {
     /// Longest token accepted, in bytes (64 KiB).
     pub max_token_bytes: usize,
     pub strict: Strict,
+    /// Which JWKS URLs (and redirect targets) may be fetched.
+    pub ip_policy: IpPolicy,
 }
 
 impl Default for Options {
@@ -79,6 +83,7 @@ impl Default for Options {
             max_lifetime: claims::DEFAULT_MAX_LIFETIME,
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
             strict: Strict::default(),
+            ip_policy: IpPolicy::default(),
         }
     }
 }
@@ -110,9 +115,11 @@ pub struct KeyRef {
     pub index: usize,
 }
 
-/// Verifies PowerSync tokens against a fixed list of keys.
+/// Verifies PowerSync tokens against fixed keys and remote key sets.
 pub struct Verifier {
     keys: Vec<KeyEntry>,
+    /// Remote key sets (`jwks_uri`), after the fixed keys in source order.
+    remotes: Vec<(RemoteSource, KeyOptions)>,
     /// Keys that failed to load: a token naming one is refused, never
     /// tried against the kid-less keys.
     rejected: Vec<KeyIssue>,
@@ -143,6 +150,7 @@ impl Verifier {
     pub fn new(keys: Vec<KeyEntry>, rejected: Vec<KeyIssue>, options: Options) -> Verifier {
         Verifier {
             keys,
+            remotes: Vec::new(),
             rejected,
             options,
             backend: Box::new(PureRust),
@@ -155,8 +163,44 @@ impl Verifier {
         self
     }
 
+    /// The fixed keys (inline and Supabase secret).
     pub fn keys(&self) -> &[KeyEntry] {
         &self.keys
+    }
+
+    /// Adds a remote key set, tried after the keys already present.
+    pub fn add_remote(&mut self, url: String, options: KeyOptions) {
+        self.remotes.push((RemoteSource::new(url), options));
+    }
+
+    pub fn remotes(&self) -> &[(RemoteSource, KeyOptions)] {
+        &self.remotes
+    }
+
+    pub fn remote_mut(&mut self, i: usize) -> Option<&mut RemoteSource> {
+        self.remotes.get_mut(i).map(|(r, _)| r)
+    }
+
+    /// No key matched a token: the remote sources whose refresh the rate
+    /// limit allows now (the host fetches them).
+    pub fn on_key_not_found(&mut self, now_ms: f64) -> Vec<usize> {
+        (0..self.remotes.len())
+            .filter(|&i| {
+                self.remotes
+                    .get_mut(i)
+                    .is_some_and(|(r, _)| r.on_key_not_found(now_ms))
+            })
+            .collect()
+    }
+
+    /// Every key in source order with the options of its source.
+    fn entries(&self) -> Vec<(&Key, &KeyOptions)> {
+        let fixed = self.keys.iter().map(|e| (&e.key, &e.options));
+        let remote = self
+            .remotes
+            .iter()
+            .flat_map(|(r, o)| r.keys().iter().map(move |k| (k, o)));
+        fixed.chain(remote).collect()
     }
 
     pub fn rejected(&self) -> &[KeyIssue] {
@@ -169,17 +213,29 @@ impl Verifier {
 
     /// Verifies `token` at time `now` (unix seconds).
     pub fn verify(&self, token: &str, now: i64) -> Result<Verified, Error> {
+        self.verify_with(token, now, &[])
+    }
+
+    /// [`Verifier::verify`], where the remote sources listed in `timed_out`
+    /// were waited for in vain (their refresh took over 3 s): if no key
+    /// matches, that is reported as `JWKS request failed`.
+    pub fn verify_with(
+        &self,
+        token: &str,
+        now: i64,
+        timed_out: &[usize],
+    ) -> Result<Verified, Error> {
         let tok = Token::parse(token, self.options.max_token_bytes)?;
         let alg = Algorithm::from_name(tok.alg())
             .filter(|a| Algorithm::POWERSYNC.contains(a))
             .ok_or_else(|| Error::AlgNotAllowed {
                 alg: tok.alg().to_string(),
             })?;
-        let index = self.select_key(&tok, alg)?;
-        let entry = self
-            .keys
+        let entries = self.entries();
+        let index = self.select_key(&tok, alg, &entries, timed_out)?;
+        let (key, key_options) = *entries
             .get(index)
-            .ok_or_else(|| self.key_not_found(&tok))?;
+            .ok_or_else(|| self.key_not_found(&tok, &entries))?;
 
         let payload = tok.payload()?;
         if tok.unencoded_payload() {
@@ -195,16 +251,14 @@ impl Verifier {
         };
 
         claims::check_registered(&claims, now)?;
-        let audiences = entry
-            .options
+        let audiences = key_options
             .audiences
             .as_deref()
             .unwrap_or(&self.options.audiences);
         claims::check_audience(&claims, audiences)?;
         claims::check_lifetime(
             &claims,
-            entry
-                .options
+            key_options
                 .max_lifetime
                 .unwrap_or(self.options.max_lifetime),
         )?;
@@ -222,10 +276,10 @@ impl Verifier {
             user_id,
             expires_at,
             key: KeyRef {
-                kid: entry.key.kid.as_str().map(str::to_string),
-                alg: entry.key.alg_name().map(str::to_string),
-                kty: entry.key.material.kty(),
-                thumbprint: entry.key.thumbprint.clone(),
+                kid: key.kid.as_str().map(str::to_string),
+                alg: key.alg_name().map(str::to_string),
+                kty: key.material.kty(),
+                thumbprint: key.thumbprint.clone(),
                 index,
             },
         })
@@ -251,16 +305,21 @@ impl Verifier {
     /// Spec §3: a token kid selects the first key with that kid and nothing
     /// else; otherwise kid-less keys of a matching algorithm are tried in
     /// order. Returns the index of the key that verified the signature.
-    fn select_key(&self, tok: &Token<'_>, alg: Algorithm) -> Result<usize, Error> {
+    fn select_key(
+        &self,
+        tok: &Token<'_>,
+        alg: Algorithm,
+        entries: &[(&Key, &KeyOptions)],
+        timed_out: &[usize],
+    ) -> Result<usize, Error> {
         match tok.kid() {
             Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
             Kid::Str(kid) => {
-                let hit = self
-                    .keys
+                if let Some((i, (key, _))) = entries
                     .iter()
-                    .position(|e| e.key.kid.as_str() == Some(kid.as_str()));
-                if let Some(i) = hit {
-                    let key = &self.keys.get(i).ok_or_else(|| self.key_not_found(tok))?.key;
+                    .enumerate()
+                    .find(|(_, (k, _))| k.kid.as_str() == Some(kid.as_str()))
+                {
                     if !key.matches_algorithm(tok.alg()) {
                         return Err(Error::UnexpectedAlgorithm {
                             alg: tok.alg().to_string(),
@@ -272,10 +331,13 @@ impl Verifier {
                         Err(Error::SignatureInvalid)
                     };
                 }
+                // A key that was invalid (not one skipped on purpose) still owns its kid.
+                let remote_rejected = self.remotes.iter().flat_map(|(r, _)| r.rejected().iter());
                 if let Some(bad) = self
                     .rejected
                     .iter()
-                    .find(|r| r.kid.as_deref() == Some(kid.as_str()))
+                    .chain(remote_rejected)
+                    .find(|r| !r.skipped && r.kid.as_deref() == Some(kid.as_str()))
                 {
                     return Err(Error::KeyRejected {
                         kid: kid.clone(),
@@ -285,25 +347,38 @@ impl Verifier {
             }
             Kid::None => {}
         }
-        for (i, entry) in self.keys.iter().enumerate() {
-            if entry.key.kid != KeyId::None || !entry.key.matches_algorithm(tok.alg()) {
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if key.kid != KeyId::None || !key.matches_algorithm(tok.alg()) {
                 continue;
             }
-            if self.signature_ok(tok, alg, &entry.key)? {
+            if self.signature_ok(tok, alg, key)? {
                 return Ok(i);
             }
         }
-        Err(self.key_not_found(tok))
+        // As the service: a key source's stored error (a failed fetch) is
+        // reported in preference to "no key".
+        let timed_out_error = || Error::KeySource {
+            code: "PSYNC_S2204",
+            message: "JWKS request failed".into(),
+            detail: "Key request timed out in 3s".into(),
+        };
+        for (i, (remote, _)) in self.remotes.iter().enumerate() {
+            if let Some(e) = remote.errors().first() {
+                return Err(e.clone());
+            }
+            if timed_out.contains(&i) {
+                return Err(timed_out_error());
+            }
+        }
+        Err(self.key_not_found(tok, entries))
     }
 
     /// The error for "no key", with the known keys and, for a token that
     /// looks like Supabase's, what is probably misconfigured.
-    fn key_not_found(&self, tok: &Token<'_>) -> Error {
-        let known: Vec<String> = self
-            .keys
+    fn key_not_found(&self, tok: &Token<'_>, entries: &[(&Key, &KeyOptions)]) -> Error {
+        let known: Vec<String> = entries
             .iter()
-            .map(|e| {
-                let k = &e.key;
+            .map(|(k, _)| {
                 format!(
                     "{}/{}/{}",
                     k.kid.as_str().unwrap_or("(no kid)"),

@@ -268,7 +268,16 @@ fn configuration_errors() {
             r#"{"supabase":true,"supabase_jwt_secret":""}"#,
             "supabase_jwt_secret",
         ),
-        (r#"{"jwks_uri":"https://x/jwks.json"}"#, "jwks_uri"),
+        (r#"{"jwks_uri":"ftp://x/jwks.json"}"#, "jwks_uri"),
+        (r#"{"jwks_uri":"not a url"}"#, "jwks_uri"),
+        (
+            r#"{"jwks_uri":"https://10.0.0.1/k","jwks_reject_ip_ranges":["local"]}"#,
+            "jwks_uri",
+        ),
+        (
+            r#"{"jwks_reject_ip_ranges":["10.0.0.0/33"]}"#,
+            "jwks_reject_ip_ranges",
+        ),
         (r#"{"audiences":["a"]}"#, "audiences"),
     ];
     for (ca, field) in table {

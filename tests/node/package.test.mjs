@@ -110,7 +110,8 @@ test('configuration errors name the key and field', () => {
     () => PowerSyncVerifier.fromClientAuth({ jwks: { keys: [{ kty: 'oct', alg: 'HS256', k: 'c2VjcmV0' }, { kty: 'RSA', kid: 'r', n: 5, e: 'AQAB' }] } }),
     (e) => e instanceof ConfigError && e.keyIndex === 1 && e.field === 'n' && e.code === 'PSYNC_S2201' && /key 1: "n"/.test(e.message),
   );
-  assert.throws(() => PowerSyncVerifier.fromClientAuth({ jwks_uri: 'https://example.com/jwks.json' }), (e) => e instanceof ConfigError && e.code === 'PSYNC_S3102');
+  assert.throws(() => PowerSyncVerifier.fromClientAuth({ jwks_uri: 'not a url' }), (e) => e instanceof ConfigError && e.code === 'PSYNC_S3102');
+  assert.throws(() => PowerSyncVerifier.fromClientAuth({ jwks_uri: 'file:///etc/passwd' }), (e) => e instanceof ConfigError && e.code === 'PSYNC_S3103');
   assert.throws(() => PowerSyncVerifier.fromClientAuth({ audiences: ['typo'] }), (e) => e instanceof ConfigError && e.field === 'audiences');
   assert.throws(() => new PowerSyncVerifier({}), ConfigError);
 });

@@ -24,6 +24,7 @@ export async function guard(token: string): Promise<string | null> {
         case 'PSYNC_S2104':
         case 'PSYNC_S2105':
         case 'PSYNC_S2106':
+        case 'PSYNC_S2204':
           break;
         default: {
           const never: never = e.code;
@@ -40,7 +41,9 @@ export async function guard(token: string): Promise<string | null> {
 
 const report = parseJwks('{"keys":[]}', { rules: 'remote' });
 const n: number = report.rejected.length + w.describeKeys().keys.length;
-export const fromHeader = (h: string | null) => w.verifyAuthorization(h).userId;
+export const fromHeader = async (h: string | null) => (await w.verifyAuthorization(h)).userId;
+export const remote = new PowerSyncVerifier({ jwksUri: ['https://a/jwks.json'], rejectIpRanges: ['local'], fetch: (u, i) => fetch(u, i), clock: () => 0 });
+export const cache: number = remote.importKeyCache(remote.exportKeyCache()) + remote.keySources().length;
 export const fromRequest = (r: Request) => w.verifyRequest(r).then((x) => x.claims);
 const jws = verifyJws('a.b.c', { kty: 'oct', k: 'c2VjcmV0' }, { algorithms: ['PS256', 'HS256'] });
 const bytes: Uint8Array = jws.payload;
