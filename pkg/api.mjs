@@ -165,6 +165,17 @@ export class PowerSyncVerifier {
     return new PowerSyncVerifier(call(() => wasm.WasmVerifier.fromClientAuth(ca, opts)), options);
   }
 
+  /**
+   * A preset for a provider of the PowerSync docs: 'supabase', 'firebase', 'auth0', 'clerk',
+   * 'stytch', 'keycloak', 'cognito', 'azure-ad', 'google', 'supertokens', 'workos', 'custom'.
+   */
+  static forProvider(provider, params, options) {
+    if (typeof provider !== 'string') throw new TypeError('provider must be a string');
+    const p = jsonArg(params ?? {}, 'params');
+    const opts = options === undefined || options === null ? '' : jsonArg(options, 'options');
+    return new PowerSyncVerifier(call(() => wasm.WasmVerifier.forProvider(provider, p, opts)), options);
+  }
+
   /** Starts (or joins) the fetch of remote source `i`; the promise never rejects. */
   #fetchSource(i, waitUntil) {
     const running = this.#inflight.get(i);

@@ -184,8 +184,26 @@ export interface KeySetReport {
   rejected: RejectedKey[];
 }
 
+/** Parameters of each provider preset; `baseUrl` replaces the preset's scheme and host (tests, proxies). */
+export interface ProviderParams {
+  supabase: { projectRef?: string; jwtSecret?: string; baseUrl?: string };
+  firebase: { projectId: string; checkIssuer?: boolean; baseUrl?: string };
+  auth0: { domain: string; audience: string | string[]; baseUrl?: string };
+  clerk: { frontendApi: string; audience: string | string[]; baseUrl?: string };
+  stytch: { projectId: string; live?: boolean; audience?: string | string[]; baseUrl?: string };
+  keycloak: { url: string; realm: string; audience: string | string[] };
+  cognito: { region: string; userPoolId: string; audience: string | string[]; baseUrl?: string };
+  'azure-ad': { tenantId: string; audience: string | string[]; baseUrl?: string };
+  google: { audience: string | string[]; baseUrl?: string };
+  supertokens: { apiDomain: string; apiBasePath?: string; audience: string | string[] };
+  workos: { clientId: string; audience?: string | string[]; baseUrl?: string };
+  custom: { jwksUri: string; audience: string | string[] };
+}
+
 export class PowerSyncVerifier {
   constructor(options: PowerSyncVerifierInit);
+  /** A preset for one of the providers in the PowerSync documentation. */
+  static forProvider<P extends keyof ProviderParams>(provider: P, params: ProviderParams[P], options?: PowerSyncVerifierInit): PowerSyncVerifier;
   /** From the `client_auth` object of powersync.yaml, as-is. */
   static fromClientAuth(clientAuth: ClientAuth | string, options?: VerifierOptions): PowerSyncVerifier;
   /** Rejects with VerificationError. */

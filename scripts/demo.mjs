@@ -1,7 +1,7 @@
 // make demo: the main job end to end.
 //  1. generate an ES256 key pair and issue a PowerSync token (node:crypto);
 //  2. serve the public key as a JWKS on 127.0.0.1;
-//  3. fetch that JWKS and verify the token through the packed, installed npm package;
+//  3. verify the token through the packed, installed npm package, which fetches and caches the JWKS;
 //  4. show what the service would say about a few bad tokens.
 import { createServer } from 'node:http';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -35,24 +35,28 @@ console.log(`  ${url}`);
 step('3. Install the packed package and verify');
 let t0 = performance.now();
 const pkg = installPackage();
-const { PowerSyncVerifier, VerificationError, parseJwks } = await pkg.import();
+const { PowerSyncVerifier, VerificationError } = await pkg.import();
 console.log(`  npm pack + install into ${pkg.project} (${(performance.now() - t0).toFixed(0)} ms)`);
-const jwks = await (await fetch(url)).json();
-server.close();
-const report = parseJwks(jwks, { rules: 'remote' });
-for (const k of report.keys) console.log(`  key ${k.kid}: ${k.kty} ${k.crv ?? ''} alg ${k.alg ?? '(any)'} thumbprint ${k.thumbprint}`);
-for (const r of report.rejected) console.log(`  skipped key #${r.index} (${r.kid}): "${r.field}" ${r.reason}`);
-// Remote JWKS fetching with the service's caching comes with issue 4; here the fetched document is passed in.
-const verifier = new PowerSyncVerifier({ jwks, audience: 'powersync-demo' });
+// The client_auth section of powersync.yaml, as-is: the JWKS is fetched and cached as the service does.
+const verifier = PowerSyncVerifier.fromClientAuth({ jwks_uri: url, audience: ['powersync-demo'] });
 t0 = performance.now();
 const result = await verifier.verify(token);
-const ms = performance.now() - t0;
-console.log(`  ${bold('valid')} in ${ms.toFixed(2)} ms`);
+const first = performance.now() - t0;
+t0 = performance.now();
+await verifier.verify(token);
+const cached = performance.now() - t0;
+const report = verifier.describeKeys();
+for (const k of report.keys) console.log(`  key ${k.kid}: ${k.kty} ${k.crv ?? ''} alg ${k.alg ?? '(any)'} thumbprint ${k.thumbprint}`);
+for (const r of report.rejected) console.log(`  skipped key #${r.index} (${r.kid}): "${r.field}" ${r.reason}`);
+const [source] = verifier.keySources();
+console.log(`  JWKS fetched ${source.fetches} time(s); next refresh in ${Math.round((source.nextRefresh - Date.now()) / 1000)} s, keys expire in ${Math.round((source.expiresAt - Date.now()) / 1000)} s`);
+console.log(`  ${bold('valid')}: first verification ${first.toFixed(1)} ms (with the JWKS fetch), then ${cached.toFixed(2)} ms`);
 console.log(`  user id: ${result.userId}`);
 console.log(`  claims:  ${JSON.stringify(result.claims)}`);
 console.log(`  key:     ${JSON.stringify(result.key)}`);
 
 step('4. What the PowerSync Service would answer for bad tokens');
+server.close();
 const bad = [
   ['expired', issue({ ...claims, iat: now - 7200, exp: now - 3600 })],
   ['wrong audience', issue({ ...claims, aud: 'someone-else' })],

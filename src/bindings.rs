@@ -77,6 +77,18 @@ impl WasmVerifier {
             .map_err(|e| config_error(&e))
     }
 
+    /// From a provider preset: name, parameters (JSON text), camelCase options (JSON text).
+    #[wasm_bindgen(js_name = forProvider)]
+    pub fn for_provider(
+        provider: &str,
+        params: &str,
+        options: &str,
+    ) -> Result<WasmVerifier, JsValue> {
+        config::from_provider(provider, params, options)
+            .map(|inner| WasmVerifier { inner })
+            .map_err(|e| config_error(&e))
+    }
+
     /// From camelCase options (JSON text).
     #[wasm_bindgen(js_name = fromOptions)]
     pub fn from_options(options: &str) -> Result<WasmVerifier, JsValue> {

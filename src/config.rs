@@ -115,6 +115,45 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
     Ok(verifier)
 }
 
+/// Builds a verifier from a provider preset (see [`crate::providers`]) and
+/// camelCase options (JSON text, may be empty).
+pub fn from_provider(provider: &str, params: &str, options: &str) -> Result<Verifier, ConfigError> {
+    let params = object(params, "params")?;
+    let opts = if options.trim().is_empty() {
+        Object::default()
+    } else {
+        object(options, "options")?
+    };
+    let preset = crate::providers::preset(provider, &params)?;
+    let mut keys = Vec::new();
+    if let Some(secret) = &preset.supabase_secret {
+        keys.push(supabase_key(secret)?);
+    }
+    let mut options = common_options(&opts)?;
+    options.audiences = preset.audiences.clone();
+    if let Some(issuers) = preset.issuers.clone() {
+        options.strict.issuers = Some(issuers);
+    }
+    let ranges = match opts.get("rejectIpRanges") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "rejectIpRanges")?,
+    };
+    options.ip_policy = IpPolicy::new(
+        &ranges,
+        matches!(opts.get("blockLocalJwks"), Some(Value::Bool(true))),
+    )?;
+    let mut verifier = Verifier::new(keys, Vec::new(), options);
+    for (uri, supabase) in &preset.jwks_uris {
+        let key_options = if *supabase {
+            KeyOptions::supabase()
+        } else {
+            KeyOptions::default()
+        };
+        add_remote(&mut verifier, uri, key_options)?;
+    }
+    Ok(verifier)
+}
+
 fn add_remote(verifier: &mut Verifier, uri: &str, options: KeyOptions) -> Result<(), ConfigError> {
     let checked = check_jwks_uri(uri, &verifier.options().ip_policy)?;
     verifier.add_remote(checked.url, options);

@@ -15,6 +15,7 @@ pub mod json;
 pub mod jwk;
 pub mod jwks;
 pub mod jws;
+pub mod providers;
 pub mod remote;
 pub mod token;
 pub mod url_policy;

@@ -212,3 +212,76 @@ test('a custom fetch is used, and source order is inline keys first', async () =
   assert.deepEqual(seen, [['https://keys.example/jwks.json', 'application/json, application/jwk-set+json', 'manual']]);
   assert.equal(v.describeKeys().keys[0].kid, 'inline');
 });
+
+// --- provider presets -----------------------------------------------------------------------------
+// JWKS documents shaped like each provider's (members as those providers publish them).
+const rsa = keys.rsa2048.public;
+const shaped = {
+  azure: { keys: [{ kty: 'RSA', use: 'sig', kid: 'az-1', x5t: 'az-1', n: rsa.n, e: rsa.e, x5c: ['MIIC...'], issuer: 'https://login.microsoftonline.com/t/v2.0' }] },
+  keycloak: { keys: [
+    { kid: 'kc-enc', kty: 'RSA', alg: 'RSA-OAEP', use: 'enc', n: rsa.n, e: rsa.e, x5c: ['MIIC...'], x5t: 'a', 'x5t#S256': 'b' },
+    { kid: 'kc-1', kty: 'RSA', alg: 'RS256', use: 'sig', n: rsa.n, e: rsa.e, x5c: ['MIIC...'], x5t: 'c', 'x5t#S256': 'd' },
+  ] },
+  auth0: { keys: [{ kty: 'RSA', use: 'sig', n: rsa.n, e: rsa.e, kid: 'a0-1', x5t: 'x', x5c: ['MIIC...'], alg: 'RS256' }] },
+  google: { keys: [{ kid: 'g-1', n: rsa.n, e: rsa.e, alg: 'RS256', use: 'sig', kty: 'RSA' }] },
+  cognito: { keys: [{ alg: 'RS256', e: rsa.e, kid: 'cg-1', kty: 'RSA', n: rsa.n, use: 'sig' }] },
+  plain: (kid) => ({ keys: [{ ...rsa, kid, use: 'sig', alg: 'RS256' }] }),
+};
+const presets = [
+  ['azure-ad', { tenantId: 'tenant-1', audience: 'app-id' }, '/tenant-1/discovery/v2.0/keys', shaped.azure, 'az-1', 'app-id'],
+  ['keycloak', { url: '$BASE', realm: 'demo', audience: 'account' }, '/realms/demo/protocol/openid-connect/certs', shaped.keycloak, 'kc-1', 'account'],
+  ['auth0', { domain: 'tenant.eu.auth0.com', audience: 'https://api.example' }, '/.well-known/jwks.json', shaped.auth0, 'a0-1', 'https://api.example'],
+  ['google', { audience: 'client.apps.googleusercontent.com' }, '/oauth2/v3/certs', shaped.google, 'g-1', 'client.apps.googleusercontent.com'],
+  ['cognito', { region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', audience: 'client-1' }, '/eu-west-1_AbC/.well-known/jwks.json', shaped.cognito, 'cg-1', 'client-1'],
+  ['firebase', { projectId: 'my-app' }, '/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com', shaped.plain('fb-1'), 'fb-1', 'my-app'],
+  ['clerk', { frontendApi: 'clerk.example.com', audience: 'powersync' }, '/.well-known/jwks.json', shaped.plain('ck-1'), 'ck-1', 'powersync'],
+  ['stytch', { projectId: 'project-test-1' }, '/v1/sessions/jwks/project-test-1', shaped.plain('st-1'), 'st-1', 'project-test-1'],
+  ['supertokens', { apiDomain: '$BASE', audience: 'st' }, '/auth/jwt/jwks.json', shaped.plain('sp-1'), 'sp-1', 'st'],
+  ['workos', { clientId: 'client_01' }, '/sso/jwks/client_01', shaped.plain('wo-1'), 'wo-1', 'client_01'],
+  ['custom', { jwksUri: '$BASE/my/keys', audience: 'mine' }, '/my/keys', shaped.plain('cu-1'), 'cu-1', 'mine'],
+  ['supabase', { projectRef: 'abcdefgh' }, '/auth/v1/.well-known/jwks.json', shaped.plain('sb-1'), 'sb-1', 'authenticated'],
+];
+
+for (const [provider, params, path, doc, kid, aud] of presets) {
+  test(`preset ${provider}: ${path}`, async () => {
+    const seen = [];
+    const p = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v.replace('$BASE', 'http://keys.test') : v]));
+    if (!JSON.stringify(params).includes('$BASE')) p.baseUrl = 'http://keys.test';
+    const v = PowerSyncVerifier.forProvider(provider, p, {
+      clock: () => NOW * 1000,
+      fetch: async (url) => {
+        seen.push(new URL(url).pathname);
+        return new Response(JSON.stringify(doc), { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const r = await v.verify(token('rsa2048', kid, 'RS256', { aud }), { now: NOW });
+    assert.equal(r.userId, `user-${kid}`);
+    assert.deepEqual(seen, [path]);
+    await assert.rejects(v.verify(token('rsa2048', kid, 'RS256', { aud: 'someone-else' }), { now: NOW }), (e) => e.code === 'PSYNC_S2105');
+  });
+}
+
+test('presets validate their parameters', () => {
+  const bad = [
+    ['auth0', {}, 'domain'], ['auth0', { domain: 'https://x.auth0.com/path', audience: 'a' }, 'domain'],
+    ['cognito', { region: 'eu-west-1', audience: 'a' }, 'userPoolId'], ['azure-ad', { tenantId: 't/../x', audience: 'a' }, 'tenantId'],
+    ['supabase', {}, 'projectRef'], ['firebase', { projectId: 'p', extra: 1 }, 'extra'], ['nope', {}, 'provider'],
+    ['google', { audience: [] }, 'audience'],
+  ];
+  for (const [provider, params, field] of bad) {
+    assert.throws(() => PowerSyncVerifier.forProvider(provider, params), (e) => e instanceof ConfigError && e.field === field, `${provider} ${JSON.stringify(params)}`);
+  }
+});
+
+test('preset firebase with checkIssuer and supabase with both sources', async () => {
+  const v = PowerSyncVerifier.forProvider('firebase', { projectId: 'my-app', checkIssuer: true, baseUrl: 'http://keys.test' }, {
+    clock: () => NOW * 1000, fetch: async () => new Response(JSON.stringify(shaped.plain('fb-1'))),
+  });
+  await assert.rejects(v.verify(token('rsa2048', 'fb-1', 'RS256', { aud: 'my-app' }), { now: NOW }), (e) => e.reason === 'issuer_not_allowed');
+  assert.equal((await v.verify(token('rsa2048', 'fb-1', 'RS256', { aud: 'my-app', iss: 'https://securetoken.google.com/my-app' }), { now: NOW })).userId, 'user-fb-1');
+  const sb = PowerSyncVerifier.forProvider('supabase', { projectRef: 'abc', jwtSecret: 'legacy-secret', baseUrl: 'http://keys.test' }, {
+    clock: () => NOW * 1000, fetch: async () => new Response(JSON.stringify(shaped.plain('sb-1'))),
+  });
+  assert.equal(sb.describeKeys().keys.length, 1, 'the legacy secret');
+  assert.equal((await sb.verify(token('rsa2048', 'sb-1', 'RS256', { aud: 'authenticated' }), { now: NOW })).userId, 'user-sb-1');
+});

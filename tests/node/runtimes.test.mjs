@@ -235,6 +235,36 @@ test('workerd (miniflare): examples/cloudflare-worker guards a route', async () 
   });
 });
 
+test('workerd (miniflare): the example Worker with a jwks_uri served on 127.0.0.1', async () => {
+  const keys = JSON.parse(readFileSync(join(root, 'tests/cases/keys.json'), 'utf8'));
+  let requests = 0;
+  const jwksServer = createServer((req, res) => {
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...keys.p256.public, kid: 'ec-1', alg: 'ES256' }] }));
+  });
+  await new Promise((r) => jwksServer.listen(0, '127.0.0.1', r));
+  const { createPrivateKey, sign } = requireTool('crypto');
+  const b64 = (x) => Buffer.from(x).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${b64(JSON.stringify({ alg: 'ES256', kid: 'ec-1' }))}.${b64(JSON.stringify({ sub: 'remote-user', iat: now, exp: now + 600, aud: 'remote' }))}`;
+  const jwt = `${input}.${b64(sign('sha256', Buffer.from(input), { key: createPrivateKey({ key: keys.p256.private, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }))}`;
+  const clientAuth = { jwks_uri: `http://127.0.0.1:${jwksServer.address().port}/jwks`, audience: ['remote'] };
+  try {
+    await workerd('examples/cloudflare-worker/src/index.mjs', { POWERSYNC_CLIENT_AUTH: JSON.stringify(clientAuth) }, async (mf) => {
+      for (let i = 0; i < 3; i++) {
+        const res = await mf.dispatchFetch('http://worker/', { headers: { authorization: `Bearer ${jwt}` } });
+        assert.equal(res.status, 200);
+        assert.equal((await res.json()).userId, 'remote-user');
+      }
+      const bad = await mf.dispatchFetch('http://worker/', { headers: { authorization: `Bearer ${jwt.slice(0, -4)}AAAA` } });
+      assert.equal((await bad.json()).code, 'PSYNC_S2101');
+    });
+    assert.equal(requests, 1, 'the key set is fetched once and cached across requests');
+  } finally {
+    jwksServer.close();
+  }
+});
+
 // --- Deno ----------------------------------------------------------------------------------------------------
 test('Deno: npm package from node_modules, no permissions', () => {
   writeFileSync(join(project, 'runtimes/input.json'), JSON.stringify(input));

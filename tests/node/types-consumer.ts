@@ -49,3 +49,8 @@ const jws = verifyJws('a.b.c', { kty: 'oct', k: 'c2VjcmV0' }, { algorithms: ['PS
 const bytes: Uint8Array = jws.payload;
 const d = decodeUnverified('a.b.c');
 export { n, bytes, d };
+
+export const presets = [
+  PowerSyncVerifier.forProvider('auth0', { domain: 'x.auth0.com', audience: 'api' }),
+  PowerSyncVerifier.forProvider('azure-ad', { tenantId: 't', audience: ['a'] }, { fetchTimeoutMs: 5000 }),
+];

@@ -6,10 +6,11 @@ import { PowerSyncVerifier, VerificationError } from 'powersync-jwt';
 let verifier; // built once per isolate, reused across requests
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     verifier ??= PowerSyncVerifier.fromClientAuth(JSON.parse(env.POWERSYNC_CLIENT_AUTH));
     try {
-      const { userId, parameters } = await verifier.verifyRequest(request);
+      // waitUntil keeps a background refresh of remote keys (jwks_uri) alive after the response.
+      const { userId, parameters } = await verifier.verifyRequest(request, { waitUntil: (p) => ctx.waitUntil(p) });
       return Response.json({ userId, parameters });
     } catch (e) {
       if (!(e instanceof VerificationError)) throw e;

@@ -1,0 +1,285 @@
+//! Presets for the auth providers in the PowerSync documentation: each turns
+//! a few named parameters into key sources, audiences and options.
+//! `baseUrl` replaces a preset's scheme and host (for tests and proxies).
+
+use crate::error::ConfigError;
+use crate::json::{Object, Value};
+
+/// What a preset configures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Preset {
+    /// JWKS URLs; `true` when the Supabase key options apply.
+    pub jwks_uris: Vec<(String, bool)>,
+    /// The Supabase legacy JWT secret.
+    pub supabase_secret: Option<String>,
+    pub audiences: Vec<String>,
+    pub issuers: Option<Vec<String>>,
+}
+
+/// The provider names, as `forProvider` takes them.
+pub const PROVIDERS: [&str; 12] = [
+    "supabase",
+    "firebase",
+    "auth0",
+    "clerk",
+    "stytch",
+    "keycloak",
+    "cognito",
+    "azure-ad",
+    "google",
+    "supertokens",
+    "workos",
+    "custom",
+];
+
+struct Params<'a> {
+    provider: &'a str,
+    obj: &'a Object,
+}
+
+impl Params<'_> {
+    fn err(&self, field: &str, msg: &str) -> ConfigError {
+        ConfigError::option(field, format!("{msg} (provider {})", self.provider))
+    }
+
+    fn opt(&self, name: &str) -> Result<Option<&str>, ConfigError> {
+        match self.obj.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
+            Some(_) => Err(self.err(name, "must be a non-empty string")),
+        }
+    }
+
+    fn req(&self, name: &str) -> Result<&str, ConfigError> {
+        self.opt(name)?.ok_or_else(|| self.err(name, "is required"))
+    }
+
+    /// A host name (no scheme, no path).
+    fn host(&self, name: &str) -> Result<String, ConfigError> {
+        let v = self.req(name)?;
+        let v = v
+            .strip_prefix("https://")
+            .unwrap_or(v)
+            .trim_end_matches('/');
+        if v.is_empty() || v.contains(['/', '?', '#', ' ', '@']) {
+            return Err(self.err(name, "must be a host name such as example.com"));
+        }
+        Ok(v.to_string())
+    }
+
+    /// A path segment (identifier).
+    fn segment(&self, name: &str) -> Result<&str, ConfigError> {
+        let v = self.req(name)?;
+        if v.contains(['/', '?', '#', ' ', '.'])
+            && !v
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        {
+            return Err(self.err(name, "must be an identifier, not a URL"));
+        }
+        Ok(v)
+    }
+
+    fn audiences(&self, name: &str) -> Result<Vec<String>, ConfigError> {
+        match self.obj.get(name) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(vec![s.clone()]),
+            Some(Value::Array(a)) if !a.is_empty() => a
+                .iter()
+                .map(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| self.err(name, "must be a string or a list of strings")),
+            None | Some(Value::Null) => Err(self.err(name, "is required")),
+            Some(_) => Err(self.err(name, "must be a string or a list of strings")),
+        }
+    }
+
+    fn flag(&self, name: &str) -> Result<bool, ConfigError> {
+        match self.obj.get(name) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(self.err(name, "must be a boolean")),
+        }
+    }
+
+    /// `origin + path`, or `baseUrl + path` when a base URL is given.
+    fn url(&self, origin: &str, path: &str) -> Result<String, ConfigError> {
+        Ok(match self.opt("baseUrl")? {
+            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+            None => format!("{origin}{path}"),
+        })
+    }
+}
+
+/// Resolves a preset.
+///
+/// ```
+/// use powersync_jwt::providers::preset;
+/// use powersync_jwt::json::parse;
+/// let (params, _) = parse(r#"{"domain":"example.eu.auth0.com","audience":"https://api.example.com"}"#).unwrap();
+/// let p = preset("auth0", params.as_object().unwrap()).unwrap();
+/// assert_eq!(p.jwks_uris[0].0, "https://example.eu.auth0.com/.well-known/jwks.json");
+/// assert!(preset("auth0", &Default::default()).is_err());
+/// ```
+pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
+    let p = Params { provider, obj };
+    let known: &[&str] = match provider {
+        "supabase" => &["projectRef", "jwtSecret", "baseUrl"],
+        "firebase" => &["projectId", "checkIssuer", "baseUrl"],
+        "auth0" => &["domain", "audience", "baseUrl"],
+        "clerk" => &["frontendApi", "audience", "baseUrl"],
+        "stytch" => &["projectId", "live", "audience", "baseUrl"],
+        "keycloak" => &["url", "realm", "audience"],
+        "cognito" => &["region", "userPoolId", "audience", "baseUrl"],
+        "azure-ad" => &["tenantId", "audience", "baseUrl"],
+        "google" => &["audience", "baseUrl"],
+        "supertokens" => &["apiDomain", "apiBasePath", "audience"],
+        "workos" => &["clientId", "audience", "baseUrl"],
+        "custom" => &["jwksUri", "audience"],
+        other => {
+            return Err(ConfigError::option(
+                "provider",
+                format!(
+                    "{other:?} is not a known provider (known: {})",
+                    PROVIDERS.join(", ")
+                ),
+            ))
+        }
+    };
+    for (k, _) in obj.iter() {
+        if !known.contains(&k) {
+            return Err(p.err(
+                k,
+                &format!(
+                    "is not a parameter of this preset (it takes: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut out = Preset::default();
+    let remote = |url: String| (url, false);
+    match provider {
+        "supabase" => {
+            let reference = p.opt("projectRef")?;
+            out.supabase_secret = p.opt("jwtSecret")?.map(str::to_string);
+            if let Some(r) = reference {
+                if !r.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(p.err(
+                        "projectRef",
+                        "must be the project reference (the <ref> of <ref>.supabase.co)",
+                    ));
+                }
+                out.jwks_uris.push((
+                    p.url(
+                        &format!("https://{r}.supabase.co"),
+                        "/auth/v1/.well-known/jwks.json",
+                    )?,
+                    true,
+                ));
+            }
+            if out.supabase_secret.is_none() && out.jwks_uris.is_empty() {
+                return Err(p.err(
+                    "projectRef",
+                    "give projectRef (signing keys), jwtSecret (legacy secret) or both",
+                ));
+            }
+        }
+        "firebase" => {
+            let id = p.segment("projectId")?;
+            out.jwks_uris.push(remote(p.url(
+                "https://www.googleapis.com",
+                "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com",
+            )?));
+            out.audiences = vec![id.to_string()];
+            if p.flag("checkIssuer")? {
+                out.issuers = Some(vec![format!("https://securetoken.google.com/{id}")]);
+            }
+        }
+        "auth0" => {
+            let domain = p.host("domain")?;
+            out.jwks_uris.push(remote(
+                p.url(&format!("https://{domain}"), "/.well-known/jwks.json")?,
+            ));
+            out.audiences = p.audiences("audience")?;
+        }
+        "clerk" => {
+            let fapi = p.host("frontendApi")?;
+            out.jwks_uris.push(remote(
+                p.url(&format!("https://{fapi}"), "/.well-known/jwks.json")?,
+            ));
+            out.audiences = p.audiences("audience")?;
+        }
+        "stytch" => {
+            let id = p.segment("projectId")?;
+            let host = if p.flag("live")? {
+                "https://api.stytch.com"
+            } else {
+                "https://test.stytch.com"
+            };
+            out.jwks_uris
+                .push(remote(p.url(host, &format!("/v1/sessions/jwks/{id}"))?));
+            out.audiences = if obj.contains("audience") {
+                p.audiences("audience")?
+            } else {
+                vec![id.to_string()]
+            };
+        }
+        "keycloak" => {
+            let base = p.req("url")?.trim_end_matches('/');
+            let realm = p.segment("realm")?;
+            out.jwks_uris.push(remote(format!(
+                "{base}/realms/{realm}/protocol/openid-connect/certs"
+            )));
+            out.audiences = p.audiences("audience")?;
+        }
+        "cognito" => {
+            let region = p.segment("region")?;
+            let pool = p.segment("userPoolId")?;
+            out.jwks_uris.push(remote(p.url(
+                &format!("https://cognito-idp.{region}.amazonaws.com"),
+                &format!("/{pool}/.well-known/jwks.json"),
+            )?));
+            out.audiences = p.audiences("audience")?;
+        }
+        "azure-ad" => {
+            let tenant = p.segment("tenantId")?;
+            out.jwks_uris.push(remote(p.url(
+                "https://login.microsoftonline.com",
+                &format!("/{tenant}/discovery/v2.0/keys"),
+            )?));
+            out.audiences = p.audiences("audience")?;
+        }
+        "google" => {
+            out.jwks_uris.push(remote(
+                p.url("https://www.googleapis.com", "/oauth2/v3/certs")?,
+            ));
+            out.audiences = p.audiences("audience")?;
+        }
+        "supertokens" => {
+            let domain = p.req("apiDomain")?.trim_end_matches('/');
+            let base_path = p
+                .opt("apiBasePath")?
+                .unwrap_or("/auth")
+                .trim_end_matches('/');
+            out.jwks_uris
+                .push(remote(format!("{domain}{base_path}/jwt/jwks.json")));
+            out.audiences = p.audiences("audience")?;
+        }
+        "workos" => {
+            let id = p.segment("clientId")?;
+            out.jwks_uris.push(remote(
+                p.url("https://api.workos.com", &format!("/sso/jwks/{id}"))?,
+            ));
+            out.audiences = if obj.contains("audience") {
+                p.audiences("audience")?
+            } else {
+                vec![id.to_string()]
+            };
+        }
+        _ => {
+            out.jwks_uris.push(remote(p.req("jwksUri")?.to_string()));
+            out.audiences = p.audiences("audience")?;
+        }
+    }
+    Ok(out)
+}
