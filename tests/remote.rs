@@ -1,0 +1,178 @@
+//! The remote key-set cache and URL policy in the core, with the clock
+//! passed in (the JS layer only fetches).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use powersync_jwt::remote::{LeakyBucket, Plan, RemoteSource};
+use powersync_jwt::url_policy::{check_jwks_uri, parse_host_ip, IpPolicy};
+
+const T0: f64 = 1_700_000_000_000.0;
+const MIN: f64 = 60_000.0;
+const JWKS: &str = r#"{"keys":[{"kty":"EC","kid":"a","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+
+#[test]
+fn cache_timeline() {
+    let mut r = RemoteSource::new("https://x/jwks".into());
+    // First use: fetch and wait.
+    assert_eq!(
+        r.plan(T0),
+        Plan {
+            fetch: true,
+            wait: true
+        }
+    );
+    // A second request meanwhile joins the same fetch.
+    assert_eq!(
+        r.plan(T0 + 10.0),
+        Plan {
+            fetch: false,
+            wait: true
+        }
+    );
+    r.on_response(JWKS, T0 + 100.0);
+    assert_eq!(r.keys().len(), 1);
+    // Fresh: nothing to do for five minutes.
+    assert_eq!(r.plan(T0 + 4.0 * MIN), Plan::default());
+    // Stale: refresh in the background, serve the cached keys.
+    assert_eq!(
+        r.plan(T0 + 5.0 * MIN + 1.0),
+        Plan {
+            fetch: true,
+            wait: false
+        }
+    );
+    r.on_failure("HTTP 503", T0 + 5.0 * MIN + 50.0);
+    assert_eq!(r.keys().len(), 1, "a failed refresh keeps the keys");
+    assert_eq!(r.errors()[0].to_string(), "JWKS request failed");
+    assert_eq!(r.errors()[0].code(), "PSYNC_S2204");
+    // After a failure, refreshes are retried as the rate limit allows.
+    assert!(r.plan(T0 + 6.0 * MIN).fetch);
+    r.on_failure("HTTP 503", T0 + 6.0 * MIN);
+    // One hour after the last success the keys are gone and requests wait.
+    let later = T0 + 100.0 + 60.0 * MIN + 1.0;
+    let p = r.plan(later);
+    assert!(r.keys().is_empty());
+    assert!(p.fetch && p.wait);
+    r.on_response(r#"{"no":"keys"}"#, later + 5.0);
+    assert_eq!(r.errors()[0].to_string(), "Invalid JWKS response");
+    r.plan(later + 10.0 * MIN);
+    r.on_response("<html>", later + 10.0 * MIN);
+    assert_eq!(r.errors()[0].to_string(), "JWKS request failed");
+}
+
+#[test]
+fn leaky_bucket_matches_the_service() {
+    let mut b = LeakyBucket::new(10.0, MIN);
+    // The burst is slowed quadratically: the n-th grant needs (n/10)^2 minutes since the last.
+    let mut t = T0;
+    let mut granted = vec![];
+    for _ in 0..2000 {
+        t += 1000.0;
+        if b.allowed(t) {
+            granted.push(t);
+        }
+    }
+    // What the service's LeakyBucket.ts grants for the same requests (one a
+    // second for 2000 s), computed by running its code in Node.
+    let offsets: Vec<f64> = granted.iter().map(|g| g - T0).collect();
+    assert_eq!(granted.len(), 43);
+    assert_eq!(
+        offsets.get(..15).unwrap(),
+        [
+            1000.0, 2000.0, 5000.0, 10000.0, 19000.0, 32000.0, 49000.0, 70000.0, 95000.0, 124000.0,
+            157000.0, 194000.0, 234000.0, 277000.0, 322000.0
+        ]
+    );
+}
+
+#[test]
+fn key_not_found_refresh_is_rate_limited() {
+    let mut r = RemoteSource::new("https://x/jwks".into());
+    r.plan(T0);
+    r.on_response(JWKS, T0);
+    let mut fetches = 0;
+    for i in 0..1000 {
+        if r.on_key_not_found(T0 + f64::from(i) * 10.0) {
+            fetches += 1;
+            r.on_response(JWKS, T0 + f64::from(i) * 10.0);
+        }
+    }
+    assert!(fetches <= 3, "{fetches} refreshes in 10 s");
+}
+
+#[test]
+fn export_and_import() {
+    let mut a = RemoteSource::new("https://x/jwks".into());
+    a.plan(T0);
+    a.on_response(JWKS, T0);
+    let (doc, at) = a.export(T0 + MIN).unwrap();
+    let mut b = RemoteSource::new("https://x/jwks".into());
+    assert!(b.import(doc, at, T0 + MIN));
+    assert_eq!(b.keys().len(), 1);
+    assert_eq!(
+        b.plan(T0 + 2.0 * MIN),
+        Plan::default(),
+        "no fetch before the usual interval"
+    );
+    let mut c = RemoteSource::new("https://x/jwks".into());
+    assert!(!c.import(doc, at, T0 + 61.0 * MIN), "expired");
+    assert!(!c.import("{", at, T0), "not JSON");
+    assert!(a.export(T0 + 61.0 * MIN).is_none());
+}
+
+#[test]
+fn url_policy_table() {
+    let local = IpPolicy::new(&["local".into()], false).unwrap();
+    let block = IpPolicy::new(&[], true).unwrap();
+    let cidr = IpPolicy::new(&["10.0.0.0/8".into(), "fd00::/8".into()], false).unwrap();
+    let none = IpPolicy::default();
+    // (url, policy, expected code or "" for allowed)
+    let table: &[(&str, &IpPolicy, &str)] = &[
+        ("https://example.com/jwks.json", &local, ""),
+        ("http://example.com:8080/jwks.json", &local, ""),
+        ("HTTPS://EXAMPLE.COM/x", &local, ""),
+        ("https://8.8.8.8/k", &local, ""),
+        ("https://127.0.0.1/k", &local, "PSYNC_S2203"),
+        ("https://127.1/k", &local, "PSYNC_S2203"),
+        ("https://0x7f000001/k", &local, "PSYNC_S2203"),
+        ("https://017700000001/k", &local, "PSYNC_S2203"),
+        ("https://10.1.2.3/k", &local, "PSYNC_S2203"),
+        ("https://172.20.0.1/k", &local, "PSYNC_S2203"),
+        ("https://192.168.0.1/k", &local, "PSYNC_S2203"),
+        ("https://169.254.169.254/latest", &local, "PSYNC_S2203"),
+        ("https://100.64.0.1/k", &local, "PSYNC_S2203"),
+        ("https://0.0.0.0/k", &local, "PSYNC_S2203"),
+        ("https://[::1]/k", &local, "PSYNC_S2203"),
+        ("https://[fe80::1]/k", &local, "PSYNC_S2203"),
+        ("https://[::ffff:127.0.0.1]/k", &local, "PSYNC_S2203"),
+        ("https://[2606:4700::1111]/k", &local, ""),
+        ("https://[2606:4700::1111]/k", &block, "PSYNC_S2202"),
+        ("https://user@127.0.0.1:99/k", &block, "PSYNC_S2203"),
+        ("https://10.9.9.9/k", &cidr, "PSYNC_S2203"),
+        ("https://11.0.0.1/k", &cidr, ""),
+        ("https://[fd12::1]/k", &cidr, "PSYNC_S2203"),
+        ("https://127.0.0.1/k", &none, ""),
+        ("ftp://example.com/k", &none, "PSYNC_S3103"),
+        ("file:///etc/passwd", &none, "PSYNC_S3103"),
+        ("example.com/k", &none, "PSYNC_S3102"),
+        ("https:///k", &none, "PSYNC_S3102"),
+        ("https://exa mple.com/k", &none, "PSYNC_S3102"),
+    ];
+    for (url, policy, want) in table {
+        let got = check_jwks_uri(url, policy)
+            .err()
+            .map(|e| e.code)
+            .unwrap_or("");
+        assert_eq!(got, *want, "{url}");
+    }
+    assert_eq!(
+        check_jwks_uri("https://127.0.0.1/k", &local)
+            .unwrap_err()
+            .message,
+        "IPs in this range are not supported: 127.0.0.1"
+    );
+    assert_eq!(parse_host_ip("192.168.1"), "192.168.0.1".parse().ok());
+    assert_eq!(parse_host_ip("256.1.1.1"), None);
+    assert_eq!(parse_host_ip("example.com"), None);
+    assert!(IpPolicy::new(&["10.0.0.0/99".into()], false).is_err());
+    assert!(IpPolicy::new(&["private".into()], false).is_err());
+}
