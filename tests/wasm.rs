@@ -41,14 +41,19 @@ fn bindings_round_trip() {
     let token = case.get("token").unwrap().as_str().unwrap();
     let now = case.get("now").unwrap().as_f64().unwrap();
     let out = v
-        .verify(token, now + 0.9)
+        .verify(token, now + 0.9, vec![])
         .unwrap_or_else(|_| panic!("verify"));
     let (r, _) = parse(&out).unwrap();
     assert_eq!(
         common::obj(&r).get("userId"),
         Some(&Value::String("user-1".into()))
     );
-    let err = v.verify("a.b", now).err().unwrap().as_string().unwrap();
+    let err = v
+        .verify("a.b", now, vec![])
+        .err()
+        .unwrap()
+        .as_string()
+        .unwrap();
     assert!(
         err.contains(r#""code":"PSYNC_S2101""#) && err.contains(r#""reason":"malformed""#),
         "{err}"
