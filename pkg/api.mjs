@@ -300,6 +300,20 @@ export class PowerSyncVerifier {
     }
   }
 
+  /**
+   * Verifies and explains: `{ valid, checks: [{ name, description, status, reason }], result?, error? }`,
+   * the checks in the service's order, each 'pass', 'fail' or 'not_reached'. Never throws VerificationError.
+   */
+  async explain(token, options) {
+    const t = tokenArg(token);
+    const now = this.#now(options);
+    const timedOut = this.#inner.remoteCount() ? await this.#prepare(options?.waitUntil) : [];
+    const r = JSON.parse(this.#inner.explain(t, now, timedOut));
+    if (r.result) r.result = toResult(JSON.stringify(r.result));
+    if (r.error) r.error = new VerificationError(r.error.code, r.error.reason, r.error.message, r.error.detail);
+    return r;
+  }
+
   /** Fetches every remote key set now (for verifySync, or to warm up). */
   async ready() {
     const n = this.#inner.remoteCount();
@@ -356,4 +370,52 @@ export function verifyJws(compact, jwkOrJwks, options) {
 /** Decodes header and claims WITHOUT verifying anything. Never trust the result. */
 export function decodeUnverified(token) {
   return JSON.parse(call(() => wasm.decodeUnverified(tokenArg(token))));
+}
+
+function secondsNow(options) {
+  return nowArg(options);
+}
+
+/**
+ * Generates a key pair for `alg` (HS256/384/512, RS256/384/512, ES256/384/512, EdDSA).
+ * Returns `{ kid, privateJwk, publicJwk, jwks }`; the kid defaults to the RFC 7638 thumbprint.
+ * RSA generation in pure Rust takes seconds (see the README).
+ */
+export function generateKeyPair(alg, options) {
+  if (typeof alg !== 'string') throw new TypeError('alg must be a string');
+  const kid = options?.kid;
+  if (kid !== undefined && typeof kid !== 'string') throw new TypeError('options.kid must be a string');
+  const bits = options?.modulusLength ?? 2048;
+  if (!Number.isInteger(bits)) throw new TypeError('options.modulusLength must be an integer');
+  const r = JSON.parse(call(() => wasm.generateKeyPair(alg, kid, bits)));
+  return { ...r, jwks: { keys: [r.publicJwk] } };
+}
+
+/**
+ * Signs a token: `signToken(claims, privateJwk, { expiresIn, audience, subject, kid, allowInvalid, now })`.
+ * Refuses (ConfigError) a token the PowerSync Service would reject unless `allowInvalid`.
+ */
+export function signToken(claims, privateJwk, options) {
+  const c = jsonArg(claims ?? {}, 'claims');
+  const k = jsonArg(privateJwk, 'privateJwk');
+  const { now, ...rest } = options ?? {};
+  return call(() => wasm.signToken(c, k, JSON.stringify(rest), secondsNow({ now })));
+}
+
+/**
+ * A development token: `{ token, key, clientAuth, clientAuthYaml }`. Without `key` an HS256
+ * key (kid `powersync-dev`) is generated. `expiresIn` defaults to 12 hours.
+ */
+export function generateDevToken(options) {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+  const { now, ...rest } = options;
+  const r = JSON.parse(call(() => wasm.devToken(JSON.stringify(rest), secondsNow({ now }))));
+  const audience = Array.isArray(rest.audience) ? rest.audience : [rest.audience];
+  return { ...r, clientAuth: { audience, jwks: { keys: [r.key] } } };
+}
+
+/** Reads powersync.yaml text (the subset such files use); `env` resolves `!env NAME`. */
+export function parsePowerSyncYaml(text, env) {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  return JSON.parse(call(() => wasm.parseYaml(text, JSON.stringify(env ?? {}))));
 }

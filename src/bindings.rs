@@ -111,6 +111,53 @@ impl WasmVerifier {
             .map_err(|e| verification_error(&e))
     }
 
+    /// Verifies and explains: JSON text `{"valid":…,"checks":[…],"result":…|"error":…}`.
+    pub fn explain(&self, token: &str, now: f64, timed_out: Vec<u32>) -> String {
+        let timed_out: Vec<usize> = timed_out
+            .into_iter()
+            .filter_map(|i| usize::try_from(i).ok())
+            .collect();
+        let result = self
+            .inner
+            .verify_with(token, whole_seconds(now), &timed_out);
+        let opts = self.inner.options();
+        let checks = crate::verifier::checklist(
+            &result,
+            opts.strict.enabled || opts.strict.issuers.is_some(),
+        );
+        let mut out = format!(r#"{{"valid":{},"checks":["#, result.is_ok());
+        for (i, c) in checks.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(
+                out,
+                r#"{{"name":{},"description":{},"status":{},"reason":{}}}"#,
+                q(c.name),
+                q(c.description),
+                q(c.status.as_str()),
+                q(&c.reason)
+            );
+        }
+        out.push_str("],");
+        match &result {
+            Ok(v) => {
+                let _ = write!(out, r#""result":{}}}"#, result_json(v));
+            }
+            Err(e) => {
+                let _ = write!(
+                    out,
+                    r#""error":{{"code":{},"reason":{},"message":{},"detail":{}}}}}"#,
+                    q(e.code()),
+                    q(e.reason()),
+                    q(&e.to_string()),
+                    q(&e.detail())
+                );
+            }
+        }
+        out
+    }
+
     /// Verifies the token of an `Authorization` header value (absent: `None`).
     #[wasm_bindgen(js_name = verifyAuthorization)]
     pub fn verify_authorization(
@@ -454,4 +501,151 @@ pub fn decode_unverified(token: &str) -> Result<String, JsValue> {
         decode(h, "header")?,
         decode(p, "payload")?
     ))
+}
+
+fn opt_string(o: &crate::json::Object, name: &str) -> Result<Option<String>, JsValue> {
+    match o.get(name) {
+        None | Some(crate::json::Value::Null) => Ok(None),
+        Some(crate::json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(config_error(&ConfigError::option(name, "must be a string"))),
+    }
+}
+
+fn seconds(o: &crate::json::Object, name: &str) -> Result<Option<f64>, JsValue> {
+    match o.get(name) {
+        None | Some(crate::json::Value::Null) => Ok(None),
+        Some(crate::json::Value::Number(n)) => Ok(Some(*n)),
+        Some(crate::json::Value::String(s)) => {
+            crate::issue::parse_duration(s).map(Some).ok_or_else(|| {
+                config_error(&ConfigError::option(
+                    name,
+                    format!("{s:?} is not a duration such as 90, 15m, 12h or 7d"),
+                ))
+            })
+        }
+        Some(_) => Err(config_error(&ConfigError::option(
+            name,
+            "must be seconds or a duration such as 12h",
+        ))),
+    }
+}
+
+fn string_list(o: &crate::json::Object, name: &str) -> Result<Option<Vec<String>>, JsValue> {
+    use crate::json::Value;
+    match o.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(Some)
+            .ok_or_else(|| {
+                config_error(&ConfigError::option(
+                    name,
+                    "must be a string or a list of strings",
+                ))
+            }),
+        Some(_) => Err(config_error(&ConfigError::option(
+            name,
+            "must be a string or a list of strings",
+        ))),
+    }
+}
+
+fn options_object(text: &str) -> Result<crate::json::Object, JsValue> {
+    match crate::json::parse(text) {
+        Ok((crate::json::Value::Object(o), _)) => Ok(o),
+        _ => Err(config_error(&ConfigError::option(
+            "options",
+            "must be an object",
+        ))),
+    }
+}
+
+/// Generates a key pair: JSON text `{"kid":…,"privateJwk":{…},"publicJwk":{…}}`.
+#[wasm_bindgen(js_name = generateKeyPair)]
+pub fn generate_key_pair(alg: &str, kid: Option<String>, rsa_bits: u32) -> Result<String, JsValue> {
+    let a = Algorithm::from_name(alg)
+        .filter(|a| !matches!(a, Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512))
+        .ok_or_else(|| {
+            config_error(&ConfigError::option(
+                "alg",
+                format!("{alg:?} is not one of the algorithms keys are made for"),
+            ))
+        })?;
+    let bits = usize::try_from(rsa_bits).unwrap_or(0);
+    let k = crate::issue::generate(a, kid.as_deref(), bits).map_err(|e| config_error(&e))?;
+    Ok(format!(
+        r#"{{"kid":{},"privateJwk":{},"publicJwk":{}}}"#,
+        q(&k.kid),
+        k.private_jwk,
+        k.public_jwk
+    ))
+}
+
+/// Signs claims (JSON text) with a private JWK (JSON text). Options (JSON
+/// text): `expiresIn`, `audience`, `subject`, `kid`, `allowInvalid`, `maxLifetimeSeconds`.
+#[wasm_bindgen(js_name = signToken)]
+pub fn sign_token(claims: &str, jwk: &str, options: &str, now: f64) -> Result<String, JsValue> {
+    let o = options_object(options)?;
+    let opts = crate::issue::SignOptions {
+        expires_in: seconds(&o, "expiresIn")?,
+        audience: string_list(&o, "audience")?,
+        subject: opt_string(&o, "subject")?,
+        kid: opt_string(&o, "kid")?,
+        allow_invalid: matches!(o.get("allowInvalid"), Some(crate::json::Value::Bool(true))),
+        max_lifetime: seconds(&o, "maxLifetimeSeconds")?,
+    };
+    crate::issue::sign(claims, jwk, &opts, whole_seconds(now)).map_err(|e| config_error(&e))
+}
+
+/// A development token: JSON text `{"token":…,"key":{…},"clientAuthYaml":…}`.
+#[wasm_bindgen(js_name = devToken)]
+pub fn dev_token(options: &str, now: f64) -> Result<String, JsValue> {
+    let o = options_object(options)?;
+    let subject = opt_string(&o, "subject")?.unwrap_or_default();
+    let audience = string_list(&o, "audience")?.unwrap_or_default();
+    let key = match o.get("key") {
+        None | Some(crate::json::Value::Null) => None,
+        Some(v @ crate::json::Value::Object(_)) => Some(crate::jsfmt::stringify(v)),
+        Some(crate::json::Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(config_error(&ConfigError::option(
+                "key",
+                "must be an oct JWK",
+            )))
+        }
+    };
+    let expires = seconds(&o, "expiresIn")?.unwrap_or(43_200.0);
+    let kid = opt_string(&o, "kid")?.unwrap_or_else(|| "powersync-dev".into());
+    let t = crate::issue::dev_token(
+        &subject,
+        &audience,
+        key.as_deref(),
+        expires,
+        &kid,
+        whole_seconds(now),
+    )
+    .map_err(|e| config_error(&e))?;
+    Ok(format!(
+        r#"{{"token":{},"key":{},"clientAuthYaml":{}}}"#,
+        q(&t.token),
+        t.key_jwk,
+        q(&t.client_auth_yaml)
+    ))
+}
+
+/// Reads YAML (powersync.yaml) into JSON text; `env` (JSON object text) resolves `!env`.
+#[wasm_bindgen(js_name = parseYaml)]
+pub fn parse_yaml(text: &str, env: &str) -> Result<String, JsValue> {
+    let env = options_object(env).unwrap_or_default();
+    let lookup = |name: &str| {
+        env.get(name)
+            .and_then(crate::json::Value::as_str)
+            .map(str::to_string)
+    };
+    crate::yaml::parse(text, &lookup)
+        .map(|v| crate::jsfmt::stringify(&v))
+        .map_err(|e| config_error(&ConfigError::option("config", e)))
 }

@@ -10,6 +10,7 @@ pub mod claims;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod issue;
 pub mod jsfmt;
 pub mod json;
 pub mod jwk;
@@ -20,6 +21,7 @@ pub mod remote;
 pub mod token;
 pub mod url_policy;
 pub mod verifier;
+pub mod yaml;
 
 pub use alg::Algorithm;
 pub use crypto::{PureRust, SignatureBackend};

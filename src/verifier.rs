@@ -470,3 +470,129 @@ impl Verifier {
         Ok(())
     }
 }
+
+/// One step of the service's decision, for explaining a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    /// What the step checks.
+    pub description: &'static str,
+    pub status: CheckStatus,
+    /// Why it failed (the message and its detail); empty otherwise.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    /// An earlier check failed, so this one was not made.
+    NotReached,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::NotReached => "not_reached",
+        }
+    }
+}
+
+const CHECKS: [(&str, &str); 12] = [
+    (
+        "format",
+        "three base64url parts; the header is a JSON object; crit lists only b64",
+    ),
+    (
+        "algorithm",
+        "alg is one of HS256/384/512, RS256/384/512, ES256/384/512, EdDSA",
+    ),
+    (
+        "key",
+        "a key is found: the one with the token's kid, else a kid-less key of the algorithm",
+    ),
+    ("signature", "the signature verifies with that key"),
+    ("payload", "the payload is a JSON object"),
+    ("required claims", "exp, iat and sub are present"),
+    (
+        "iat and nbf",
+        "iat is a number; nbf, when present, is a number not after now + 60 s",
+    ),
+    ("expiry", "exp is a number after now - 60 s"),
+    ("audience", "aud holds an allowed audience"),
+    ("lifetime", "exp - iat is within the maximum lifetime"),
+    ("parameters", "parameters, when present, is an object"),
+    (
+        "strict",
+        "strict profile and issuer allow-list (not checked by the service)",
+    ),
+];
+
+/// The service's checks in its order, marked pass / fail / not reached for
+/// `result`. `strict` adds the last row.
+pub fn checklist(result: &Result<Verified, Error>, strict: bool) -> Vec<Check> {
+    let failed_at = result.as_ref().err().map(|e| {
+        let detail = e.detail();
+        match e {
+            Error::AuthenticationRequired
+            | Error::TooLarge { .. }
+            | Error::CritUnsupported { .. } => 0,
+            Error::Malformed { .. } if detail.starts_with("signature") => 3,
+            Error::Malformed { .. }
+                if detail.starts_with("payload") || detail.starts_with("JWTs must not") =>
+            {
+                4
+            }
+            Error::Malformed { .. } => 0,
+            Error::AlgNotAllowed { .. } => 1,
+            Error::UnexpectedAlgorithm { .. }
+            | Error::KeyNotFound { .. }
+            | Error::KeyRejected { .. }
+            | Error::KeySource { .. } => 2,
+            Error::KeyUnusable { .. } | Error::SignatureInvalid => 3,
+            Error::ClaimMissing { .. } => 5,
+            Error::ClaimInvalid { claim: "exp" } => 7,
+            Error::ClaimInvalid { .. } | Error::NotYetValid { .. } => 6,
+            Error::Expired { .. } => 7,
+            Error::AudienceMissing | Error::AudienceMismatch { .. } => 8,
+            Error::LifetimeExceeded { .. } => 9,
+            Error::ParametersInvalid => 10,
+            _ => 11,
+        }
+    });
+    let rows = if strict || failed_at == Some(11) {
+        12
+    } else {
+        11
+    };
+    CHECKS
+        .iter()
+        .take(rows)
+        .enumerate()
+        .map(|(i, (name, description))| {
+            let (status, reason) = match (failed_at, result) {
+                (Some(f), Err(e)) if f == i => {
+                    let d = e.detail();
+                    (
+                        CheckStatus::Fail,
+                        if d.is_empty() {
+                            e.to_string()
+                        } else {
+                            format!("{e} ({d})")
+                        },
+                    )
+                }
+                (Some(f), _) if i > f => (CheckStatus::NotReached, String::new()),
+                _ => (CheckStatus::Pass, String::new()),
+            };
+            Check {
+                name,
+                description,
+                status,
+                reason,
+            }
+        })
+        .collect()
+}
