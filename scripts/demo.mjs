@@ -75,3 +75,20 @@ for (const [label, t] of bad) {
     console.log(`  ${label.padEnd(20)} [${e.code}] ${e.message}  (${e.reason})`);
   }
 }
+
+step('5. The command line: issue a development token and verify it against powersync.yaml');
+{
+  const { spawnSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const bin = join(pkg.project, 'node_modules/.bin/powersync-jwt');
+  const run = (args, input) => spawnSync(bin, args, { cwd: pkg.project, input, encoding: 'utf8' });
+  console.log('  $ powersync-jwt dev-token --sub demo-user --aud http://localhost:8080 --expires-in 1h --yaml');
+  const issued = run(['dev-token', '--sub', 'demo-user', '--aud', 'http://localhost:8080', '--expires-in', '1h', '--yaml']);
+  console.log(issued.stderr.replace(/^/gm, '    ').replace(/k: ".*"/, 'k: "…"'));
+  writeFileSync(join(pkg.project, 'powersync.yaml'), issued.stderr);
+  console.log('  $ powersync-jwt dev-token … | powersync-jwt verify - --config powersync.yaml');
+  const verified = run(['verify', '-', '--config', 'powersync.yaml'], issued.stdout);
+  console.log(verified.stdout.replace(/^/gm, '  '));
+  if (verified.status !== 0) process.exitCode = 1;
+}
