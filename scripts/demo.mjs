@@ -92,3 +92,21 @@ step('5. The command line: issue a development token and verify it against power
   console.log(verified.stdout.replace(/^/gm, '  '));
   if (verified.status !== 0) process.exitCode = 1;
 }
+
+step('6. The token inspector (www/), served on 127.0.0.1');
+{
+  const { serveInspector } = await import('./www-server.mjs');
+  const { join } = await import('node:path');
+  const { server, url } = await serveInspector({ pkgDir: join(pkg.project, 'node_modules/powersync-jwt'), port: Number(process.env.PORT ?? 8765) });
+  console.log(`  open ${bold(url)} — paste this token and its JWKS, or generate a key there:`);
+  console.log(`  token: ${token}`);
+  console.log(`  JWKS:  ${JSON.stringify({ keys: [jwk] })}`);
+  if (process.stdout.isTTY && !process.env.CI) {
+    console.log('  serving until Ctrl-C');
+    process.on('SIGINT', () => { server.close(); process.exit(0); });
+  } else {
+    const seconds = Number(process.env.DEMO_SERVE_SECONDS ?? 0);
+    setTimeout(() => server.close(), seconds * 1000);
+    console.log(seconds ? `  serving for ${seconds} s (not a terminal)` : '  (not a terminal: stopping; set DEMO_SERVE_SECONDS to keep it up)');
+  }
+}
