@@ -12,3 +12,10 @@ fn service_case_table() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn attack_catalogue() {
+    let (n, failures) = common::run_cases(common::ATTACK_CASES);
+    assert!(n > 150, "only {n} rows");
+    assert!(failures.is_empty(), "{} of {n} attack rows failed:\n{}", failures.len(), failures.join("\n"));
+}

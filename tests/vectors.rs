@@ -278,10 +278,14 @@ fn finish(tallies: Vec<Tally>, ex: &BTreeMap<String, BTreeMap<String, String>>) 
 fn wycheproof_jws_and_jwk() {
     let ex = exceptions();
     let none = BTreeMap::new();
-    let tallies = ["json_web_signature_test.json", "json_web_key_test.json"]
-        .iter()
-        .map(|f| run_jws_file(f, ex.get(*f).unwrap_or(&none)))
-        .collect();
+    let tallies = [
+        "json_web_signature_test.json",
+        "json_web_key_test.json",
+        "json_web_crypto_test.json",
+    ]
+    .iter()
+    .map(|f| run_jws_file(f, ex.get(*f).unwrap_or(&none)))
+    .collect();
     finish(tallies, &ex);
 }
 

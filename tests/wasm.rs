@@ -24,6 +24,13 @@ fn service_case_table_in_wasm() {
 }
 
 #[wasm_bindgen_test]
+fn attack_catalogue_in_wasm() {
+    let (n, failures) = common::run_cases(common::ATTACK_CASES);
+    assert!(n > 150, "only {n} rows");
+    assert!(failures.is_empty(), "{} of {n} failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[wasm_bindgen_test]
 fn bindings_round_trip() {
     let (doc, _) = parse(common::SERVICE_CASES).unwrap();
     let doc = common::obj(&doc);

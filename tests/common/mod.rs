@@ -12,6 +12,7 @@ use powersync_jwt::jsfmt::stringify;
 use powersync_jwt::json::{parse, Object, Value};
 
 pub const SERVICE_CASES: &str = include_str!("../cases/service.json");
+pub const ATTACK_CASES: &str = include_str!("../cases/attacks.json");
 
 pub fn obj(v: &Value) -> &Object {
     v.as_object().expect("object")
@@ -44,7 +45,13 @@ pub fn token_of(v: &Value) -> String {
 
 /// Runs every case of the service table; returns failures as text.
 pub fn run_service_cases() -> (usize, Vec<String>) {
-    let (doc, _) = parse(SERVICE_CASES).unwrap();
+    run_cases(SERVICE_CASES)
+}
+
+/// Runs a case file (service.json, attacks.json): each case, and each
+/// `configErrors` row (a configuration that must be refused, naming the field).
+pub fn run_cases(text: &str) -> (usize, Vec<String>) {
+    let (doc, _) = parse(text).unwrap();
     let doc = obj(&doc);
     let configs = obj(doc.get("configs").unwrap());
     let Some(Value::Array(cases)) = doc.get("cases") else {
@@ -57,9 +64,13 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
         let cfg = obj(configs
             .get(c.get("config").unwrap().as_str().unwrap())
             .unwrap());
-        let options = cfg.get("options").map(stringify).unwrap_or_default();
-        let verifier =
-            from_client_auth(&stringify(cfg.get("client_auth").unwrap()), &options).unwrap();
+        let verifier = match cfg.get("camel") {
+            Some(camel) => powersync_jwt::config::from_options(&stringify(camel)).unwrap(),
+            None => {
+                let options = cfg.get("options").map(stringify).unwrap_or_default();
+                from_client_auth(&stringify(cfg.get("client_auth").unwrap()), &options).unwrap()
+            }
+        };
         let token = token_of(c.get("token").unwrap());
         let now = c.get("now").unwrap().as_f64().unwrap() as i64;
         let expect = obj(c.get("expect").unwrap());
@@ -128,5 +139,19 @@ pub fn run_service_cases() -> (usize, Vec<String>) {
             failures.push(format!("{name}: {p}"));
         }
     }
-    (cases.len(), failures)
+    let mut n = cases.len();
+    if let Some(Value::Array(rows)) = doc.get("configErrors") {
+        for row in rows {
+            let row = obj(row);
+            n += 1;
+            let name = row.get("name").unwrap().as_str().unwrap();
+            let want = row.get("field").unwrap().as_str().unwrap();
+            match from_client_auth(&stringify(row.get("client_auth").unwrap()), "") {
+                Ok(_) => failures.push(format!("{name}: configuration accepted")),
+                Err(e) if e.field.as_deref() != Some(want) => failures.push(format!("{name}: field {:?}, expected {want:?} ({e})", e.field)),
+                Err(_) => {}
+            }
+        }
+    }
+    (n, failures)
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const cases = JSON.parse(readFileSync(join(root, 'tests/cases/service.json'), 'utf8'));
 export const keys = JSON.parse(readFileSync(join(root, 'tests/cases/keys.json'), 'utf8'));
+export const attacks = JSON.parse(readFileSync(join(root, 'tests/cases/attacks.json'), 'utf8'));
 
 export function tokenOf(t) {
   return typeof t === 'string' ? t : t.runs.map(([s, n]) => s.repeat(n)).join('');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cases, installPackage, keys, root, tokenOf } from './helpers.mjs';
+import { attacks, cases, installPackage, keys, root, tokenOf } from './helpers.mjs';
 
 const pkg = installPackage();
 const lib = await pkg.import();
@@ -53,11 +53,15 @@ test('a plain ESM import by package name works with no init call', () => {
   assert.equal(execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim(), 'function');
 });
 
-test(`case table (${cases.cases.length} cases) through the installed package`, async () => {
+async function runTable(table) {
   const verifiers = {};
   const failures = [];
-  for (const c of cases.cases) {
-    verifiers[c.config] ??= PowerSyncVerifier.fromClientAuth(cases.configs[c.config].client_auth, cases.configs[c.config].options);
+  const build = (name) => {
+    const cfg = table.configs[name];
+    return cfg.camel ? new PowerSyncVerifier(cfg.camel) : PowerSyncVerifier.fromClientAuth(cfg.client_auth, cfg.options);
+  };
+  for (const c of table.cases) {
+    verifiers[c.config] ??= build(c.config);
     const v = verifiers[c.config];
     const e = c.expect;
     try {
@@ -74,7 +78,23 @@ test(`case table (${cases.cases.length} cases) through the installed package`, a
       }
     }
   }
-  assert.deepEqual(failures, []);
+  for (const row of table.configErrors ?? []) {
+    try {
+      PowerSyncVerifier.fromClientAuth(row.client_auth);
+      failures.push(`${row.name}: configuration accepted`);
+    } catch (err) {
+      if (!(err instanceof ConfigError) || err.field !== row.field) failures.push(`${row.name}: ${err}`);
+    }
+  }
+  return failures;
+}
+
+test(`case table (${cases.cases.length} cases) through the installed package`, async () => {
+  assert.deepEqual(await runTable(cases), []);
+});
+
+test(`attack catalogue (${attacks.cases.length + attacks.configErrors.length} rows) through the installed package`, async () => {
+  assert.deepEqual(await runTable(attacks), []);
 });
 
 test('result shape: claims as JSON.parse reads them, user id, key', () => {
