@@ -42,7 +42,10 @@ function call(f) {
 }
 
 function jsonArg(value, name) {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    if (value.length > MAX_TEXT) throw new TypeError(`${name} is over ${MAX_TEXT} characters`);
+    return value;
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object or JSON text`);
   }
@@ -53,18 +56,35 @@ function jsonArg(value, name) {
     throw new TypeError(`${name} cannot be written as JSON: ${e.message}`);
   }
   if (typeof text !== 'string') throw new TypeError(`${name} cannot be written as JSON`);
+  if (text.length > MAX_TEXT) throw new TypeError(`${name} is over ${MAX_TEXT} characters`);
   return text;
 }
 
-function tokenArg(token) {
+// No text above this crosses into wasm (the configurable token limit is at most 16 MiB).
+const MAX_TEXT = 16 * 1024 * 1024;
+const MALFORMED = 'Token is not a well-formed JWT. Check the token format.';
+
+function tokenArg(token, max = MAX_TEXT) {
   if (typeof token !== 'string') throw new TypeError(`token must be a string, got ${token === null ? 'null' : typeof token}`);
+  // A string of more UTF-16 units than the byte limit is over it in UTF-8 too: refuse before copying.
+  if (token.length > max) throw new VerificationError('PSYNC_S2101', 'token_too_large', MALFORMED, `token is over the ${max}-byte limit`);
   return token;
+}
+
+/** A copy of an options object's own properties; anything unreadable is a TypeError. */
+function optionsArg(options, name = 'options') {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${name} must be an object`);
+  try {
+    return { ...options };
+  } catch (e) {
+    throw new TypeError(`${name} cannot be read: ${e?.message ?? e}`);
+  }
 }
 
 function nowArg(opts, clock = Date.now) {
   if (opts === undefined || opts === null) return Math.floor(clock() / 1000);
-  if (typeof opts !== 'object') throw new TypeError('options must be an object');
-  const { now } = opts;
+  const { now } = optionsArg(opts);
   if (now === undefined) return Math.floor(clock() / 1000);
   const secs = now instanceof Date ? now.getTime() / 1000 : now;
   if (typeof secs !== 'number' || !Number.isFinite(secs) || Math.abs(secs) > 8.64e12) {
@@ -92,7 +112,7 @@ const ACCEPT = 'application/json, application/jwk-set+json';
 const WAIT_MS = 3000;
 
 function jsOptions(options) {
-  const o = options ?? {};
+  const o = optionsArg(options);
   if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new TypeError('options.fetch must be a function');
   if (o.clock !== undefined && typeof o.clock !== 'function') throw new TypeError('options.clock must be a function');
   const timeout = o.fetchTimeoutMs ?? 30_000;
@@ -246,7 +266,7 @@ export class PowerSyncVerifier {
 
   /** Verifies synchronously with the keys at hand (remote keys as last fetched); throws VerificationError. */
   verifySync(token, options) {
-    const t = tokenArg(token);
+    const t = tokenArg(token, this.#inner.maxTokenBytes());
     const now = this.#now(options);
     return toResult(call(() => this.#inner.verify(t, now, [])));
   }
@@ -257,7 +277,7 @@ export class PowerSyncVerifier {
    * a Worker's `ctx.waitUntil`) keeps background refreshes alive.
    */
   async verify(token, options) {
-    const t = tokenArg(token);
+    const t = tokenArg(token, this.#inner.maxTokenBytes());
     return this.#verifyWith((timedOut, now) => this.#inner.verify(t, now, timedOut), options);
   }
 
@@ -269,20 +289,26 @@ export class PowerSyncVerifier {
     if (header !== undefined && header !== null && typeof header !== 'string') {
       throw new TypeError('header must be a string, null or undefined');
     }
+    if (typeof header === 'string') tokenArg(header, this.#inner.maxTokenBytes() + 16);
     return this.#verifyWith((timedOut, now) => this.#inner.verifyAuthorization(header ?? undefined, now, timedOut), options);
   }
 
   /** Verifies the Authorization header of a Fetch API Request or a Node.js IncomingMessage. */
   async verifyRequest(request, options) {
-    const headers = request?.headers;
-    if (!headers || typeof headers !== 'object') throw new TypeError('request must have headers');
-    const value = typeof headers.get === 'function' ? headers.get('authorization') : headers.authorization;
+    let value;
+    try {
+      const headers = request?.headers;
+      if (!headers || typeof headers !== 'object') throw new TypeError('request must have headers');
+      value = typeof headers.get === 'function' ? headers.get('authorization') : headers.authorization;
+    } catch (e) {
+      throw e instanceof TypeError ? e : new TypeError(`request cannot be read: ${e?.message ?? e}`);
+    }
     return this.verifyAuthorization(Array.isArray(value) ? value[0] : value, options);
   }
 
   async #verifyWith(run, options) {
     const now = this.#now(options);
-    const waitUntil = options?.waitUntil;
+    const { waitUntil } = optionsArg(options);
     if (waitUntil !== undefined && typeof waitUntil !== 'function') throw new TypeError('options.waitUntil must be a function');
     const timedOut = this.#inner.remoteCount() ? await this.#prepare(waitUntil) : [];
     try {
@@ -305,7 +331,7 @@ export class PowerSyncVerifier {
    * the checks in the service's order, each 'pass', 'fail' or 'not_reached'. Never throws VerificationError.
    */
   async explain(token, options) {
-    const t = tokenArg(token);
+    const t = tokenArg(token, this.#inner.maxTokenBytes());
     const now = this.#now(options);
     const timedOut = this.#inner.remoteCount() ? await this.#prepare(options?.waitUntil) : [];
     const r = JSON.parse(this.#inner.explain(t, now, timedOut));
@@ -346,7 +372,7 @@ export class PowerSyncVerifier {
 
 /** Parses a JWK Set (or one JWK): `{ keys, rejected }` with a reason per rejected key. */
 export function parseJwks(jwks, options) {
-  const rules = options?.rules ?? 'generic';
+  const rules = optionsArg(options).rules ?? 'generic';
   if (typeof rules !== 'string') throw new TypeError('options.rules must be a string');
   return JSON.parse(call(() => wasm.parseJwks(jsonArg(jwks, 'jwks'), rules)));
 }
@@ -355,7 +381,7 @@ export function parseJwks(jwks, options) {
 export function verifyJws(compact, jwkOrJwks, options) {
   const t = tokenArg(compact);
   const keys = jsonArg(jwkOrJwks, 'jwkOrJwks');
-  const algs = options?.algorithms ?? [];
+  const algs = optionsArg(options).algorithms ?? [];
   if (!Array.isArray(algs) || algs.some((a) => typeof a !== 'string' || a.includes(','))) {
     throw new TypeError('options.algorithms must be an array of algorithm names');
   }
@@ -383,9 +409,10 @@ function secondsNow(options) {
  */
 export function generateKeyPair(alg, options) {
   if (typeof alg !== 'string') throw new TypeError('alg must be a string');
-  const kid = options?.kid;
+  const opts = optionsArg(options);
+  const kid = opts.kid;
   if (kid !== undefined && typeof kid !== 'string') throw new TypeError('options.kid must be a string');
-  const bits = options?.modulusLength ?? 2048;
+  const bits = opts.modulusLength ?? 2048;
   if (!Number.isInteger(bits)) throw new TypeError('options.modulusLength must be an integer');
   const r = JSON.parse(call(() => wasm.generateKeyPair(alg, kid, bits)));
   return { ...r, jwks: { keys: [r.publicJwk] } };
@@ -398,8 +425,8 @@ export function generateKeyPair(alg, options) {
 export function signToken(claims, privateJwk, options) {
   const c = jsonArg(claims ?? {}, 'claims');
   const k = jsonArg(privateJwk, 'privateJwk');
-  const { now, ...rest } = options ?? {};
-  return call(() => wasm.signToken(c, k, JSON.stringify(rest), secondsNow({ now })));
+  const { now, ...rest } = optionsArg(options);
+  return call(() => wasm.signToken(c, k, jsonArg(rest, 'options'), secondsNow({ now })));
 }
 
 /**
@@ -407,9 +434,9 @@ export function signToken(claims, privateJwk, options) {
  * key (kid `powersync-dev`) is generated. `expiresIn` defaults to 12 hours.
  */
 export function generateDevToken(options) {
-  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-  const { now, ...rest } = options;
-  const r = JSON.parse(call(() => wasm.devToken(JSON.stringify(rest), secondsNow({ now }))));
+  if (options === null || options === undefined) throw new TypeError('options must be an object');
+  const { now, ...rest } = optionsArg(options);
+  const r = JSON.parse(call(() => wasm.devToken(jsonArg(rest, 'options'), secondsNow({ now }))));
   const audience = Array.isArray(rest.audience) ? rest.audience : [rest.audience];
   return { ...r, clientAuth: { audience, jwks: { keys: [r.key] } } };
 }
@@ -417,5 +444,6 @@ export function generateDevToken(options) {
 /** Reads powersync.yaml text (the subset such files use); `env` resolves `!env NAME`. */
 export function parsePowerSyncYaml(text, env) {
   if (typeof text !== 'string') throw new TypeError('text must be a string');
-  return JSON.parse(call(() => wasm.parseYaml(text, JSON.stringify(env ?? {}))));
+  if (text.length > MAX_TEXT) throw new TypeError(`text is over ${MAX_TEXT} characters`);
+  return JSON.parse(call(() => wasm.parseYaml(text, jsonArg(optionsArg(env, 'env'), 'env'))));
 }

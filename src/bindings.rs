@@ -173,6 +173,12 @@ impl WasmVerifier {
         self.verify(token, now, timed_out)
     }
 
+    /// The longest token accepted, in bytes.
+    #[wasm_bindgen(js_name = maxTokenBytes)]
+    pub fn max_token_bytes(&self) -> usize {
+        self.inner.options().max_token_bytes
+    }
+
     /// Number of remote key sources.
     #[wasm_bindgen(js_name = remoteCount)]
     pub fn remote_count(&self) -> usize {
