@@ -8,7 +8,8 @@ ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
 SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs
 
-.PHONY: setup build demo test test-rust test-wasm test-node lint clean
+.PHONY: setup build demo test test-rust test-wasm test-node test-fuzz fuzz lint clean
+FUZZ_SECONDS ?= 300
 .DEFAULT_GOAL := test
 
 setup:
@@ -59,7 +60,14 @@ test-wasm: setup
 test-node: build
 	node --test tests/node/
 
-test: setup lint test-rust test-wasm test-node
+# The short fuzzing pass of make test; make fuzz runs longer (FUZZ_SECONDS per target).
+test-fuzz: setup
+	scripts/fuzz.sh 45
+
+fuzz: setup
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test: setup lint test-rust test-wasm test-fuzz test-node
 	@echo "[test] all layers passed"
 
 clean:

@@ -26,6 +26,11 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+if ! command -v cargo-fuzz >/dev/null; then
+  say "installing cargo-fuzz from crates.io (a few minutes)"
+  cargo install cargo-fuzz --locked
+fi
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   say "installing Debian's chromium and chromium-driver"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
