@@ -8,7 +8,7 @@ ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
 SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs
 
-.PHONY: setup build demo test test-rust test-wasm test-node test-fuzz fuzz lint clean
+.PHONY: setup build demo bench test test-rust test-wasm test-node test-fuzz fuzz lint clean
 FUZZ_SECONDS ?= 300
 .DEFAULT_GOAL := test
 
@@ -35,6 +35,10 @@ $(WASM): $(SRC)
 
 demo: build
 	@node scripts/demo.mjs
+
+# Figures, not a test: this package vs jose and fast-jwt in one Node process.
+bench: build
+	@node scripts/bench.mjs
 
 lint:
 	cargo fmt --check

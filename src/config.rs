@@ -74,30 +74,15 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
             strings(v, field)?;
         }
     }
-    let mut audiences = match ca.get("audience") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "audience")?,
-    };
+    let mut audiences = optional_strings(&ca, "audience")?;
     if let Some(extra) = ca.get("additional_audiences") {
         audiences.extend(strings(extra, "additional_audiences")?);
     }
     let mut options = common_options(&opts)?;
     options.audiences = audiences;
-    let ranges = match ca.get("jwks_reject_ip_ranges") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "jwks_reject_ip_ranges")?,
-    };
-    let block_local = match ca.get("block_local_jwks") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(ConfigError::option("block_local_jwks", "must be a boolean")),
-    };
-    options.ip_policy = IpPolicy::new(&ranges, block_local)?;
+    options.ip_policy = ip_policy(&ca, "jwks_reject_ip_ranges", "block_local_jwks")?;
     let mut verifier = Verifier::new(keys, Vec::new(), options);
-    let uris = match ca.get("jwks_uri") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "jwks_uri")?,
-    };
+    let uris = optional_strings(&ca, "jwks_uri")?;
     for uri in uris {
         add_remote(&mut verifier, &uri, KeyOptions::default())?;
     }
@@ -134,14 +119,7 @@ pub fn from_provider(provider: &str, params: &str, options: &str) -> Result<Veri
     if let Some(issuers) = preset.issuers.clone() {
         options.strict.issuers = Some(issuers);
     }
-    let ranges = match opts.get("rejectIpRanges") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "rejectIpRanges")?,
-    };
-    options.ip_policy = IpPolicy::new(
-        &ranges,
-        matches!(opts.get("blockLocalJwks"), Some(Value::Bool(true))),
-    )?;
+    options.ip_policy = ip_policy(&opts, "rejectIpRanges", "blockLocalJwks")?;
     let mut verifier = Verifier::new(keys, Vec::new(), options);
     for (uri, supabase) in &preset.jwks_uris {
         let key_options = if *supabase {
@@ -152,6 +130,25 @@ pub fn from_provider(provider: &str, params: &str, options: &str) -> Result<Veri
         add_remote(&mut verifier, uri, key_options)?;
     }
     Ok(verifier)
+}
+
+/// The URL policy from a list of ranges and a boolean, under the given names.
+fn ip_policy(obj: &Object, ranges_field: &str, block_field: &str) -> Result<IpPolicy, ConfigError> {
+    let ranges = optional_strings(obj, ranges_field)?;
+    let block_local = match obj.get(block_field) {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ConfigError::option(block_field, "must be a boolean")),
+    };
+    IpPolicy::new(&ranges, block_local)
+}
+
+/// A member that is absent, null, a string or a list of strings.
+fn optional_strings(obj: &Object, field: &str) -> Result<Vec<String>, ConfigError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(v) => strings(v, field),
+    }
 }
 
 fn add_remote(verifier: &mut Verifier, uri: &str, options: KeyOptions) -> Result<(), ConfigError> {
@@ -233,21 +230,10 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
         Some(_) => return Err(ConfigError::option("supabaseJwtSecret", "must be a string")),
     }
     let mut options = common_options(&opts)?;
-    options.audiences = match opts.get("audience") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "audience")?,
-    };
-    let ranges = match opts.get("rejectIpRanges") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "rejectIpRanges")?,
-    };
-    let block_local = matches!(opts.get("blockLocalJwks"), Some(Value::Bool(true)));
-    options.ip_policy = IpPolicy::new(&ranges, block_local)?;
+    options.audiences = optional_strings(&opts, "audience")?;
+    options.ip_policy = ip_policy(&opts, "rejectIpRanges", "blockLocalJwks")?;
     let mut verifier = Verifier::new(keys, rejected, options);
-    let uris = match opts.get("jwksUri") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "jwksUri")?,
-    };
+    let uris = optional_strings(&opts, "jwksUri")?;
     for uri in uris {
         add_remote(&mut verifier, &uri, KeyOptions::default())?;
     }

@@ -17,5 +17,10 @@ fn service_case_table() {
 fn attack_catalogue() {
     let (n, failures) = common::run_cases(common::ATTACK_CASES);
     assert!(n > 150, "only {n} rows");
-    assert!(failures.is_empty(), "{} of {n} attack rows failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} attack rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -27,7 +27,12 @@ fn service_case_table_in_wasm() {
 fn attack_catalogue_in_wasm() {
     let (n, failures) = common::run_cases(common::ATTACK_CASES);
     assert!(n > 150, "only {n} rows");
-    assert!(failures.is_empty(), "{} of {n} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[wasm_bindgen_test]

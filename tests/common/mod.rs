@@ -148,7 +148,10 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
             let want = row.get("field").unwrap().as_str().unwrap();
             match from_client_auth(&stringify(row.get("client_auth").unwrap()), "") {
                 Ok(_) => failures.push(format!("{name}: configuration accepted")),
-                Err(e) if e.field.as_deref() != Some(want) => failures.push(format!("{name}: field {:?}, expected {want:?} ({e})", e.field)),
+                Err(e) if e.field.as_deref() != Some(want) => failures.push(format!(
+                    "{name}: field {:?}, expected {want:?} ({e})",
+                    e.field
+                )),
                 Err(_) => {}
             }
         }
