@@ -218,6 +218,8 @@ export class PowerSyncVerifier {
     options?: VerifyOptions,
   ): Promise<VerifiedToken>;
   describeKeys(): KeySetReport;
+  /** Verifies and explains: the service's checks in order, each pass / fail / not_reached. Never rejects with VerificationError. */
+  explain(token: string, options?: VerifyOptions): Promise<Explanation>;
   /** Fetches every remote key set now. */
   ready(): Promise<KeySourceStatus[]>;
   keySources(): KeySourceStatus[];
@@ -241,3 +243,69 @@ export function verifyJws(
 
 /** Decodes a token WITHOUT verifying it. Never use the result for access decisions. */
 export function decodeUnverified(token: string): { header: { [member: string]: JsonValue }; payload: JsonValue };
+
+/** One of the service's checks, as `explain()` reports it. */
+export interface Check {
+  name: 'format' | 'algorithm' | 'key' | 'signature' | 'payload' | 'required claims' | 'iat and nbf' | 'expiry' | 'audience' | 'lifetime' | 'parameters' | 'strict';
+  description: string;
+  status: 'pass' | 'fail' | 'not_reached';
+  /** The message and detail, for the failing check. */
+  reason: string;
+}
+
+export interface Explanation {
+  valid: boolean;
+  checks: Check[];
+  result?: VerifiedToken;
+  error?: VerificationError;
+}
+
+export interface GeneratedKeyPair {
+  /** The given kid, or the RFC 7638 thumbprint of the public key. */
+  kid: string;
+  privateJwk: Jwk;
+  /** For HS* keys, the secret itself (there is no public half). */
+  publicJwk: Jwk;
+  jwks: Jwks;
+}
+
+/** Generates a key pair; RSA generation takes seconds in pure Rust (see the README). */
+export function generateKeyPair(alg: VerifiedToken['alg'], options?: { kid?: string; modulusLength?: 2048 | 3072 | 4096 }): GeneratedKeyPair;
+
+/** Durations: seconds, or text such as '90', '15m', '12h', '1d'. */
+export type Duration = number | string;
+
+export interface SignOptions {
+  expiresIn?: Duration;
+  audience?: string | string[];
+  subject?: string;
+  /** Overrides the JWK's kid in the header. */
+  kid?: string;
+  /** Sign even what the PowerSync Service would reject. */
+  allowInvalid?: boolean;
+  /** The maximum lifetime your service is configured with (86400). */
+  maxLifetimeSeconds?: Duration;
+  /** The signing time (default: now). */
+  now?: Date | number;
+}
+
+/** Signs a token; throws ConfigError for a token the PowerSync Service would reject unless allowInvalid. */
+export function signToken(claims: { [claim: string]: JsonValue }, privateJwk: Jwk | string, options?: SignOptions): string;
+
+export interface DevTokenOptions {
+  subject: string;
+  audience: string | string[];
+  /** An oct JWK; default: a new HS256 key. */
+  key?: Jwk;
+  /** Default 12h. */
+  expiresIn?: Duration;
+  /** kid of a new key; default 'powersync-dev'. */
+  kid?: string;
+  now?: Date | number;
+}
+
+/** A development token with the key and the client_auth section that accepts it. */
+export function generateDevToken(options: DevTokenOptions): { token: string; key: Jwk; clientAuth: ClientAuth; clientAuthYaml: string };
+
+/** Reads powersync.yaml text (the YAML subset such files use); `env` resolves `!env NAME`. */
+export function parsePowerSyncYaml(text: string, env?: { [name: string]: string | undefined }): JsonValue;

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` against the installed package's types.
-import { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified } from 'powersync-jwt';
+import { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified, generateKeyPair, signToken, generateDevToken, parsePowerSyncYaml } from 'powersync-jwt';
 import type { VerifiedToken, VerificationReason } from 'powersync-jwt';
 import { init, PowerSyncVerifier as SlimVerifier } from 'powersync-jwt/slim';
 
@@ -54,3 +54,12 @@ export const presets = [
   PowerSyncVerifier.forProvider('auth0', { domain: 'x.auth0.com', audience: 'api' }),
   PowerSyncVerifier.forProvider('azure-ad', { tenantId: 't', audience: ['a'] }, { fetchTimeoutMs: 5000 }),
 ];
+
+const pair = generateKeyPair('ES256', { kid: 'k' });
+export const signed: string = signToken({ team: 't' }, pair.privateJwk, { subject: 's', expiresIn: '5m', audience: ['a'] });
+export const dev: string = generateDevToken({ subject: 'u', audience: 'a' }).clientAuthYaml;
+export const cfg = parsePowerSyncYaml('a: 1', { X: 'y' });
+export async function why(t: string) {
+  const e = await w.explain(t);
+  return e.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.reason}`).concat(e.error ? [e.error.code] : []);
+}
