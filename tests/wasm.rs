@@ -13,26 +13,12 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
 fn service_case_table_in_wasm() {
-    let (n, failures) = common::run_service_cases();
-    assert!(n > 150, "only {n} cases");
-    assert!(
-        failures.is_empty(),
-        "{} of {n} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    common::assert_table(common::SERVICE_CASES, 170);
 }
 
 #[wasm_bindgen_test]
 fn attack_catalogue_in_wasm() {
-    let (n, failures) = common::run_cases(common::ATTACK_CASES);
-    assert!(n > 150, "only {n} rows");
-    assert!(
-        failures.is_empty(),
-        "{} of {n} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    common::assert_table(common::ATTACK_CASES, 170);
 }
 
 #[wasm_bindgen_test]

@@ -43,9 +43,17 @@ pub fn token_of(v: &Value) -> String {
     }
 }
 
-/// Runs every case of the service table; returns failures as text.
-pub fn run_service_cases() -> (usize, Vec<String>) {
-    run_cases(SERVICE_CASES)
+/// Runs a case file and fails with every mismatch listed; it must hold at
+/// least `min` rows (so an emptied file cannot pass).
+pub fn assert_table(text: &str, min: usize) {
+    let (n, failures) = run_cases(text);
+    assert!(n >= min, "only {n} rows");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Runs a case file (service.json, attacks.json): each case, and each
