@@ -320,15 +320,28 @@ fn common_options(opts: &Object) -> Result<Options, ConfigError> {
             };
         }
     }
-    match opts.get("cache") {
-        None | Some(Value::Null | Value::Bool(_) | Value::Object(_)) => {}
+    o.cache_entries = match opts.get("cache") {
+        None | Some(Value::Null) | Some(Value::Bool(true)) => Some(crate::cache::DEFAULT_ENTRIES),
+        Some(Value::Bool(false)) => None,
+        Some(Value::Object(c)) => match c.get("maxEntries") {
+            None => Some(crate::cache::DEFAULT_ENTRIES),
+            Some(Value::Number(n)) if n.fract() == 0.0 && (1.0..=1_000_000.0).contains(n) => {
+                format!("{n:.0}").parse().ok()
+            }
+            Some(_) => {
+                return Err(ConfigError::option(
+                    "cache",
+                    "maxEntries must be a whole number from 1 to 1000000",
+                ))
+            }
+        },
         Some(_) => {
             return Err(ConfigError::option(
                 "cache",
-                "must be a boolean or an object",
+                "must be a boolean or { maxEntries }",
             ))
         }
-    }
+    };
     Ok(o)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod alg;
 pub mod b64;
+pub mod cache;
 pub mod claims;
 pub mod config;
 pub mod crypto;

@@ -83,6 +83,8 @@ pub struct RemoteSource {
     pub last_fetch: Option<f64>,
     pub last_error: Option<String>,
     pub fetches: u32,
+    /// Bumped whenever the usable keys change (the verified-token cache keys on it).
+    generation: u64,
 }
 
 impl RemoteSource {
@@ -97,6 +99,7 @@ impl RemoteSource {
             fetching: false,
             bucket: LeakyBucket::new(10.0, 60_000.0),
             document: None,
+            generation: 0,
             last_fetch: None,
             last_error: None,
             fetches: 0,
@@ -105,6 +108,11 @@ impl RemoteSource {
 
     pub fn keys(&self) -> &[Key] {
         &self.keys
+    }
+
+    /// Changes whenever the usable keys change.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn rejected(&self) -> &[KeyIssue] {
@@ -123,6 +131,9 @@ impl RemoteSource {
     fn expire(&mut self, now: f64) -> bool {
         let expired = now - self.key_timestamp > KEY_EXPIRY_MS;
         if expired {
+            if !self.keys.is_empty() {
+                self.generation += 1;
+            }
             self.keys.clear();
             self.rejected.clear();
         }
@@ -167,6 +178,7 @@ impl RemoteSource {
             Ok(set) if well_formed => {
                 self.keys = set.keys;
                 self.rejected = set.rejected;
+                self.generation += 1;
                 self.errors.clear();
                 self.last_error = None;
                 self.document = Some(text);
@@ -179,6 +191,7 @@ impl RemoteSource {
 
     /// Missing or malformed `keys`: an empty set and a soft error.
     fn set_soft_error(&mut self, why: String) {
+        self.generation += 1;
         self.keys.clear();
         self.rejected.clear();
         self.document = None;
@@ -240,6 +253,7 @@ impl RemoteSource {
             return false;
         };
         self.document = Some(document.to_string());
+        self.generation += 1;
         self.keys = set.keys;
         self.rejected = set.rejected;
         self.key_timestamp = fetched_at;

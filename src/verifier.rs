@@ -2,6 +2,7 @@
 //! signature, claims (spec §2), audience, lifetime, parameters.
 
 use crate::alg::Algorithm;
+use crate::cache::TokenCache;
 use crate::claims;
 use crate::crypto::{check_key_for, PureRust, SignatureBackend};
 use crate::error::Error;
@@ -10,6 +11,7 @@ use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::RemoteSource;
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
 use crate::url_policy::IpPolicy;
+use std::sync::Mutex;
 
 /// The token of an `Authorization` header value: `Bearer <token>` or
 /// `Token <token>`, the token one run of non-white-space characters.
@@ -74,6 +76,8 @@ pub struct Options {
     pub strict: Strict,
     /// Which JWKS URLs (and redirect targets) may be fetched.
     pub ip_policy: IpPolicy,
+    /// Size of the verified-token cache; `None` turns it off.
+    pub cache_entries: Option<usize>,
 }
 
 impl Default for Options {
@@ -84,6 +88,7 @@ impl Default for Options {
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
             strict: Strict::default(),
             ip_policy: IpPolicy::default(),
+            cache_entries: Some(crate::cache::DEFAULT_ENTRIES),
         }
     }
 }
@@ -125,6 +130,7 @@ pub struct Verifier {
     rejected: Vec<KeyIssue>,
     options: Options,
     backend: Box<dyn SignatureBackend + Send + Sync>,
+    cache: Option<Mutex<TokenCache>>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -148,12 +154,16 @@ impl Verifier {
     /// assert_eq!(err.code(), "PSYNC_S2101");
     /// ```
     pub fn new(keys: Vec<KeyEntry>, rejected: Vec<KeyIssue>, options: Options) -> Verifier {
+        let cache = options
+            .cache_entries
+            .map(|n| Mutex::new(TokenCache::new(n)));
         Verifier {
             keys,
             remotes: Vec::new(),
             rejected,
             options,
             backend: Box::new(PureRust),
+            cache,
         }
     }
 
@@ -219,7 +229,61 @@ impl Verifier {
     /// [`Verifier::verify`], where the remote sources listed in `timed_out`
     /// were waited for in vain (their refresh took over 3 s): if no key
     /// matches, that is reported as `JWKS request failed`.
+    ///
+    /// Successful results are cached (see [`crate::cache`]); a hit is used
+    /// only under the same key generation and after the time claims pass
+    /// again at `now`.
     pub fn verify_with(
+        &self,
+        token: &str,
+        now: i64,
+        timed_out: &[usize],
+    ) -> Result<Verified, Error> {
+        let generation = self.key_generation();
+        if let Some(hit) = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.lock().ok()?.get(token, generation))
+        {
+            if self.times_still_valid(&hit, now) {
+                return Ok(hit);
+            }
+        }
+        let result = self.verify_uncached(token, now, timed_out);
+        if let (Ok(v), Some(c)) = (&result, &self.cache) {
+            if let Ok(mut c) = c.lock() {
+                c.put(token, generation, v);
+            }
+        }
+        result
+    }
+
+    /// Changes whenever any key set changes.
+    fn key_generation(&self) -> u64 {
+        self.remotes
+            .iter()
+            .fold(0u64, |acc, (r, _)| acc.wrapping_add(r.generation()))
+    }
+
+    /// The checks that depend on the time, again, for a cached result.
+    fn times_still_valid(&self, v: &Verified, now: i64) -> bool {
+        if claims::check_registered(&v.claims, now).is_err() {
+            return false;
+        }
+        !self.options.strict.enabled
+            || v.claims
+                .get("iat")
+                .and_then(Value::as_f64)
+                .is_none_or(|iat| iat <= now as f64 + claims::LEEWAY)
+    }
+
+    /// Cache statistics: (entries, hits, misses).
+    pub fn cache_stats(&self) -> Option<(usize, u64, u64)> {
+        let c = self.cache.as_ref()?.lock().ok()?;
+        Some((c.len(), c.hits, c.misses))
+    }
+
+    fn verify_uncached(
         &self,
         token: &str,
         now: i64,
