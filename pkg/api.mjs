@@ -447,3 +447,16 @@ export function parsePowerSyncYaml(text, env) {
   if (text.length > MAX_TEXT) throw new TypeError(`text is over ${MAX_TEXT} characters`);
   return JSON.parse(call(() => wasm.parseYaml(text, jsonArg(optionsArg(env, 'env'), 'env'))));
 }
+
+/**
+ * A raw signature check (no token): `verifySignature(alg, publicJwk, data, signature, { backend })`.
+ * `backend`: 'host' (the runtime's native crypto where the entry point set it up; pure Rust
+ * elsewhere) or 'rust'.
+ */
+export function verifySignature(alg, jwk, data, signature, options) {
+  if (typeof alg !== 'string') throw new TypeError('alg must be a string');
+  if (!(data instanceof Uint8Array) || !(signature instanceof Uint8Array)) throw new TypeError('data and signature must be Uint8Arrays');
+  const backend = optionsArg(options).backend ?? 'host';
+  if (backend !== 'host' && backend !== 'rust') throw new TypeError("options.backend must be 'host' or 'rust'");
+  return call(() => wasm.verifySignature(alg, jsonArg(jwk, 'jwk'), data, signature, backend));
+}

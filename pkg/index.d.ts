@@ -309,3 +309,6 @@ export function generateDevToken(options: DevTokenOptions): { token: string; key
 
 /** Reads powersync.yaml text (the YAML subset such files use); `env` resolves `!env NAME`. */
 export function parsePowerSyncYaml(text: string, env?: { [name: string]: string | undefined }): JsonValue;
+
+/** A raw signature check (no token), by the runtime's native crypto ('host', where set up) or pure Rust. */
+export function verifySignature(alg: JwsAlgorithm, publicJwk: Jwk | string, data: Uint8Array, signature: Uint8Array, options?: { backend?: 'host' | 'rust' }): boolean;

@@ -13,7 +13,7 @@ use crate::jwks::KeySet;
 use crate::jws;
 use crate::token::segment_text;
 use crate::verifier::Verifier;
-use crate::{b64, Algorithm};
+use crate::{b64, Algorithm, SignatureBackend};
 use std::fmt::Write;
 use wasm_bindgen::prelude::*;
 
@@ -73,7 +73,9 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = fromClientAuth)]
     pub fn from_client_auth(client_auth: &str, options: &str) -> Result<WasmVerifier, JsValue> {
         config::from_client_auth(client_auth, options)
-            .map(|inner| WasmVerifier { inner })
+            .map(|inner| WasmVerifier {
+                inner: inner.with_backend(Box::new(HostBackend)),
+            })
             .map_err(|e| config_error(&e))
     }
 
@@ -85,7 +87,9 @@ impl WasmVerifier {
         options: &str,
     ) -> Result<WasmVerifier, JsValue> {
         config::from_provider(provider, params, options)
-            .map(|inner| WasmVerifier { inner })
+            .map(|inner| WasmVerifier {
+                inner: inner.with_backend(Box::new(HostBackend)),
+            })
             .map_err(|e| config_error(&e))
     }
 
@@ -93,7 +97,9 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = fromOptions)]
     pub fn from_options(options: &str) -> Result<WasmVerifier, JsValue> {
         config::from_options(options)
-            .map(|inner| WasmVerifier { inner })
+            .map(|inner| WasmVerifier {
+                inner: inner.with_backend(Box::new(HostBackend)),
+            })
             .map_err(|e| config_error(&e))
     }
 
@@ -469,7 +475,8 @@ pub fn verify_jws(compact: &str, keys: &str, algorithms: &str) -> Result<JwsResu
             })
             .collect::<Result<_, _>>()?
     };
-    let v = jws::verify_jws(compact, &set, &allowed).map_err(|e| verification_error(&e))?;
+    let v = jws::verify_jws_with(compact, &set, &allowed, &HostBackend)
+        .map_err(|e| verification_error(&e))?;
     Ok(JwsResult {
         header: v.header_json,
         payload: v.payload,
@@ -654,4 +661,137 @@ pub fn parse_yaml(text: &str, env: &str) -> Result<String, JsValue> {
     crate::yaml::parse(text, &lookup)
         .map(|v| crate::jsfmt::stringify(&v))
         .map_err(|e| config_error(&ConfigError::option("config", e)))
+}
+
+thread_local! {
+    /// The host's signature check (e.g. node:crypto), when the entry point sets one.
+    static HOST: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+    /// Thumbprints whose JWK the host has been given.
+    static SENT: std::cell::RefCell<std::collections::HashSet<String>> = std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// Sets (or clears) the host's synchronous signature check:
+/// `(alg, thumbprint, jwkJsonOrEmpty, data: Uint8Array, signature: Uint8Array) => boolean`.
+/// The JWK is sent the first time a key is seen; the host caches its key
+/// objects by thumbprint. Any other return value, or a throw, falls back to
+/// the pure-Rust check.
+#[wasm_bindgen(js_name = setHostCrypto)]
+pub fn set_host_crypto(f: Option<js_sys::Function>) {
+    HOST.with(|h| *h.borrow_mut() = f);
+    SENT.with(|s| s.borrow_mut().clear());
+}
+
+/// Raw signature checks by the host where one is set (RS*, PS*, ES*, EdDSA),
+/// by pure Rust otherwise and for HMAC. Inputs the host might treat
+/// differently (signature lengths, Ed448 unused bits) are settled in Rust
+/// first, so both backends decide alike.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct HostBackend;
+
+impl HostBackend {
+    fn shape_ok(alg: Algorithm, key: &crate::Key, sig: &[u8]) -> bool {
+        use crate::jwk::{EcCurve, KeyMaterial, OkpCurve};
+        match (&key.material, alg.family()) {
+            (KeyMaterial::Rsa { n, .. }, _) => sig.len() == n.len(),
+            (KeyMaterial::Ec { curve, .. }, _) => {
+                let len = match curve {
+                    EcCurve::P256 | EcCurve::Secp256k1 => 32,
+                    EcCurve::P384 => 48,
+                    EcCurve::P521 => 66,
+                };
+                sig.len() == 2 * len && *curve != EcCurve::Secp256k1
+            }
+            (
+                KeyMaterial::Okp {
+                    curve: OkpCurve::Ed25519,
+                    ..
+                },
+                _,
+            ) => sig.len() == 64,
+            (
+                KeyMaterial::Okp {
+                    curve: OkpCurve::Ed448,
+                    x,
+                },
+                _,
+            ) => {
+                sig.len() == 114
+                    && sig.get(56).is_some_and(|b| b & 0x7f == 0)
+                    && x.last().is_some_and(|b| b & 0x7f == 0)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl crate::SignatureBackend for HostBackend {
+    fn verify(&self, alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> bool {
+        if alg.family() == crate::alg::Family::Hmac {
+            return crate::PureRust.verify(alg, key, input, sig);
+        }
+        let Some(f) = HOST.with(|h| h.borrow().clone()) else {
+            return crate::PureRust.verify(alg, key, input, sig);
+        };
+        if !Self::shape_ok(alg, key, sig) {
+            return false;
+        }
+        let first = SENT.with(|s| s.borrow_mut().insert(key.thumbprint.clone()));
+        let jwk = if first {
+            key.public_jwk_json()
+        } else {
+            String::new()
+        };
+        let args = js_sys::Array::of5(
+            &JsValue::from_str(alg.name()),
+            &JsValue::from_str(&key.thumbprint),
+            &JsValue::from_str(&jwk),
+            &js_sys::Uint8Array::from(input).into(),
+            &js_sys::Uint8Array::from(sig).into(),
+        );
+        match f
+            .apply(&JsValue::NULL, &args)
+            .ok()
+            .and_then(|v| v.as_bool())
+        {
+            Some(b) => b,
+            None => {
+                SENT.with(|s| s.borrow_mut().remove(&key.thumbprint));
+                crate::PureRust.verify(alg, key, input, sig)
+            }
+        }
+    }
+}
+
+/// A raw signature check (no token): `alg`, a public JWK (JSON text), the
+/// signed bytes and the signature, by the host's crypto (`backend` "host")
+/// or pure Rust ("rust"). The same key checks as token verification apply.
+#[wasm_bindgen(js_name = verifySignature)]
+pub fn verify_signature(
+    alg: &str,
+    jwk: &str,
+    data: &[u8],
+    signature: &[u8],
+    backend: &str,
+) -> Result<bool, JsValue> {
+    let a = Algorithm::from_name(alg).ok_or_else(|| {
+        config_error(&ConfigError::option(
+            "alg",
+            format!("{alg:?} is not a supported algorithm"),
+        ))
+    })?;
+    let set = KeySet::parse(jwk, KeyRules::Generic)
+        .map_err(|e| config_error(&ConfigError::option("jwk", e.0)))?;
+    let key = set.keys.first().ok_or_else(|| {
+        config_error(&ConfigError::option(
+            "jwk",
+            set.rejected
+                .first()
+                .map_or("no key".into(), |r| r.reason.clone()),
+        ))
+    })?;
+    crate::crypto::check_key_for(a, key).map_err(|e| verification_error(&e))?;
+    Ok(match backend {
+        "rust" => crate::PureRust.verify(a, key, data, signature),
+        _ => HostBackend.verify(a, key, data, signature),
+    })
 }

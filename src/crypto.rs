@@ -12,7 +12,7 @@ use rsa::signature::Verifier as _;
 pub trait SignatureBackend {
     /// True when `signature` is a valid `alg` signature of `input` under
     /// `key`. Must return false, never panic, for any malformed signature.
-    fn verify(&self, alg: Algorithm, key: &KeyMaterial, input: &[u8], signature: &[u8]) -> bool;
+    fn verify(&self, alg: Algorithm, key: &Key, input: &[u8], signature: &[u8]) -> bool;
 }
 
 /// Refuses key and algorithm pairs the way the service's JOSE library does
@@ -64,8 +64,8 @@ pub fn check_key_for(alg: Algorithm, key: &Key) -> Result<(), Error> {
 pub struct PureRust;
 
 impl SignatureBackend for PureRust {
-    fn verify(&self, alg: Algorithm, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> bool {
-        match key {
+    fn verify(&self, alg: Algorithm, key: &Key, input: &[u8], sig: &[u8]) -> bool {
+        match &key.material {
             KeyMaterial::Oct { k } => hmac_verify(alg.hash(), k, input, sig),
             KeyMaterial::Rsa { n, e } => rsa_verify(alg, n, e, input, sig),
             KeyMaterial::Ec { curve, x, y } => ecdsa_verify(*curve, x, y, input, sig),

@@ -201,6 +201,26 @@ impl Key {
         }
     }
 
+    /// The public key as a minimal JWK (JSON text), for handing to a host's crypto.
+    pub fn public_jwk_json(&self) -> String {
+        let e = |b: &[u8]| b64::encode(b);
+        match &self.material {
+            KeyMaterial::Rsa { n, e: exp } => {
+                format!(r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#, e(n), e(exp))
+            }
+            KeyMaterial::Ec { curve, x, y } => format!(
+                r#"{{"kty":"EC","crv":"{}","x":"{}","y":"{}"}}"#,
+                curve.name(),
+                e(x),
+                e(y)
+            ),
+            KeyMaterial::Okp { curve, x } => {
+                format!(r#"{{"kty":"OKP","crv":"{}","x":"{}"}}"#, curve.name(), e(x))
+            }
+            KeyMaterial::Oct { .. } => r#"{"kty":"oct"}"#.to_string(),
+        }
+    }
+
     /// The name of the key's `alg`, when it has one.
     pub fn alg_name(&self) -> Option<&str> {
         match &self.alg {

@@ -98,7 +98,7 @@ pub fn verify_jws_with(
             last_err = e;
             continue;
         }
-        if backend.verify(alg, &key.material, tok.signing_input(), &sig) {
+        if backend.verify(alg, key, tok.signing_input(), &sig) {
             return Ok(VerifiedJws {
                 alg,
                 header_json: tok.header_json().to_string(),

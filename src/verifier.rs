@@ -129,7 +129,7 @@ pub struct Verifier {
     /// tried against the kid-less keys.
     rejected: Vec<KeyIssue>,
     options: Options,
-    backend: Box<dyn SignatureBackend + Send + Sync>,
+    backend: Box<dyn SignatureBackend>,
     cache: Option<Mutex<TokenCache>>,
 }
 
@@ -168,7 +168,7 @@ impl Verifier {
     }
 
     /// Replaces the signature backend.
-    pub fn with_backend(mut self, backend: Box<dyn SignatureBackend + Send + Sync>) -> Verifier {
+    pub fn with_backend(mut self, backend: Box<dyn SignatureBackend>) -> Verifier {
         self.backend = backend;
         self
     }
@@ -488,9 +488,7 @@ impl Verifier {
     fn signature_ok(&self, tok: &Token<'_>, alg: Algorithm, key: &Key) -> Result<bool, Error> {
         let sig = tok.signature()?;
         check_key_for(alg, key)?;
-        Ok(self
-            .backend
-            .verify(alg, &key.material, tok.signing_input(), &sig))
+        Ok(self.backend.verify(alg, key, tok.signing_input(), &sig))
     }
 
     fn check_strict(

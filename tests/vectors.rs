@@ -192,7 +192,7 @@ fn run_sig_file(file: &str, alg: Algorithm, ex: &BTreeMap<String, String>) -> Ta
             let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
             let sig = hex(tc.get("sig").unwrap().as_str().unwrap());
             let accepted = key.is_some_and(|k| {
-                check_key_for(alg, k).is_ok() && PureRust.verify(alg, &k.material, &msg, &sig)
+                check_key_for(alg, k).is_ok() && PureRust.verify(alg, k, &msg, &sig)
             });
             let id =
                 powersync_jwt::jsfmt::number_to_string(tc.get("tcId").unwrap().as_f64().unwrap());
@@ -224,7 +224,13 @@ fn run_mac_file(
         for tc in arr(g.get("tests").unwrap()) {
             let tc = obj(tc);
             let key = hex(tc.get("key").unwrap().as_str().unwrap());
-            let material = powersync_jwt::KeyMaterial::Oct { k: key.clone() };
+            let material = powersync_jwt::Key {
+                kid: powersync_jwt::KeyId::None,
+                alg: powersync_jwt::KeyAlg::Any,
+                material: powersync_jwt::KeyMaterial::Oct { k: key.clone() },
+                thumbprint: String::new(),
+                use_: None,
+            };
             let msg = hex(tc.get("msg").unwrap().as_str().unwrap());
             let tag = hex(tc.get("tag").unwrap().as_str().unwrap());
             let accepted = !key.is_empty() && PureRust.verify(alg, &material, &msg, &tag);
@@ -346,7 +352,7 @@ fn wycheproof_der_ecdsa_always_rejected() {
             let sig = hex(tc.get("sig").unwrap().as_str().unwrap());
             n += 1;
             assert!(
-                !PureRust.verify(Algorithm::ES256, &key.material, &msg, &sig),
+                !PureRust.verify(Algorithm::ES256, key, &msg, &sig),
                 "tcId {:?} DER accepted",
                 tc.get("tcId")
             );

@@ -7,7 +7,7 @@ use hmac::{KeyInit, Mac};
 use powersync_jwt::b64::encode;
 use powersync_jwt::config::{from_client_auth, from_options};
 use powersync_jwt::verifier::{KeyEntry, KeyOptions, Options, Verifier};
-use powersync_jwt::{Algorithm, KeyMaterial, KeyRules, KeySet, SignatureBackend};
+use powersync_jwt::{Algorithm, KeyRules, KeySet, SignatureBackend};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -297,7 +297,7 @@ fn configuration_errors() {
 /// decision logic reaches signatures only through the trait.
 struct Counting(Arc<AtomicUsize>);
 impl SignatureBackend for Counting {
-    fn verify(&self, alg: Algorithm, key: &KeyMaterial, input: &[u8], sig: &[u8]) -> bool {
+    fn verify(&self, alg: Algorithm, key: &powersync_jwt::Key, input: &[u8], sig: &[u8]) -> bool {
         self.0.fetch_add(1, Ordering::SeqCst);
         powersync_jwt::PureRust.verify(alg, key, input, sig)
     }

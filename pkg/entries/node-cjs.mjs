@@ -3,8 +3,10 @@
 // synchronously, so require() returns a ready module.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initSync } from '../dist/powersync_jwt.js';
+import { initSync, setHostCrypto } from '../dist/powersync_jwt.js';
+import { nodeHostCrypto } from '../node-crypto.mjs';
 
 initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
+setHostCrypto(nodeHostCrypto());
 
 export * from '../api.mjs';
