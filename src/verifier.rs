@@ -469,6 +469,15 @@ impl Verifier {
                     .and_then(Value::as_str)
                     .map(str::to_string)
             });
+        let unfetched: Vec<&str> = self
+            .remotes
+            .iter()
+            .filter(|(r, _)| r.last_fetch.is_none())
+            .map(|(r, _)| r.url.as_str())
+            .collect();
+        if !unfetched.is_empty() {
+            hint = format!("{hint}. Not fetched yet: {} (verify() fetches; verifySync() needs `await verifier.ready()` first)", unfetched.join(", "));
+        }
         if iss.is_some_and(|i| i.contains("supabase.co")) {
             let supabase_secret = self
                 .keys

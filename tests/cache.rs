@@ -112,8 +112,15 @@ fn a_key_rotation_invalidates_and_failures_are_not_cached() {
     .unwrap();
     let t = hs256(&claims("u", ""), Some("k1"));
     let ms = NOW as f64 * 1000.0;
-    // No keys yet: a failure, which must not be remembered.
-    assert_eq!(v.verify(&t, NOW).unwrap_err().reason(), "key_not_found");
+    // No keys yet: a failure, which must not be remembered, and says why.
+    let e = v.verify(&t, NOW).unwrap_err();
+    assert_eq!(e.reason(), "key_not_found");
+    assert!(
+        e.detail()
+            .contains("Not fetched yet: https://keys.example/jwks.json"),
+        "{}",
+        e.detail()
+    );
     let set = |k: &str| {
         format!(
             r#"{{"keys":[{{"kty":"oct","kid":"{k}","alg":"HS256","k":"{}"}}]}}"#,
