@@ -112,8 +112,7 @@ impl WasmVerifier {
             .filter_map(|i| usize::try_from(i).ok())
             .collect();
         self.inner
-            .verify_with(token, whole_seconds(now), &timed_out)
-            .map(|v| result_json(&v))
+            .verify_map(token, whole_seconds(now), &timed_out, result_json)
             .map_err(|e| verification_error(&e))
     }
 

@@ -40,13 +40,29 @@ impl TokenCache {
 
     /// The cached result for exactly `token` under key generation `generation`.
     pub fn get(&mut self, token: &str, generation: u64) -> Option<Verified> {
+        self.get_map(token, generation, |_| true, Verified::clone)
+    }
+
+    /// Applies `f` to the cached result for exactly `token` under key
+    /// generation `generation`, if `usable` accepts it (no copy is made).
+    pub fn get_map<R>(
+        &mut self,
+        token: &str,
+        generation: u64,
+        usable: impl FnOnce(&Verified) -> bool,
+        f: impl FnOnce(&Verified) -> R,
+    ) -> Option<R> {
         self.clock += 1;
         let clock = self.clock;
         match self.map.get_mut(token) {
             Some(e) if e.generation == generation => {
+                if !usable(&e.verified) {
+                    self.misses += 1;
+                    return None;
+                }
                 e.last_used = clock;
                 self.hits += 1;
-                Some(e.verified.clone())
+                Some(f(&e.verified))
             }
             Some(_) => {
                 self.map.remove(token);

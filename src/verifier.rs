@@ -239,23 +239,36 @@ impl Verifier {
         now: i64,
         timed_out: &[usize],
     ) -> Result<Verified, Error> {
+        self.verify_map(token, now, timed_out, Verified::clone)
+    }
+
+    /// [`Verifier::verify_with`], handing the result to `f` (a cache hit is
+    /// not copied first).
+    pub fn verify_map<R>(
+        &self,
+        token: &str,
+        now: i64,
+        timed_out: &[usize],
+        f: impl Fn(&Verified) -> R,
+    ) -> Result<R, Error> {
         let generation = self.key_generation();
-        if let Some(hit) = self
-            .cache
-            .as_ref()
-            .and_then(|c| c.lock().ok()?.get(token, generation))
-        {
-            if self.times_still_valid(&hit, now) {
-                return Ok(hit);
-            }
-        }
-        let result = self.verify_uncached(token, now, timed_out);
-        if let (Ok(v), Some(c)) = (&result, &self.cache) {
+        if let Some(c) = &self.cache {
             if let Ok(mut c) = c.lock() {
-                c.put(token, generation, v);
+                if let Some(r) =
+                    c.get_map(token, generation, |v| self.times_still_valid(v, now), &f)
+                {
+                    return Ok(r);
+                }
             }
         }
-        result
+        let verified = self.verify_uncached(token, now, timed_out)?;
+        let out = f(&verified);
+        if let Some(c) = &self.cache {
+            if let Ok(mut c) = c.lock() {
+                c.put(token, generation, &verified);
+            }
+        }
+        Ok(out)
     }
 
     /// Changes whenever any key set changes.
