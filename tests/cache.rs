@@ -1,7 +1,7 @@
 //! The verified-token cache: hits, bounds, no stale or foreign results.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod common;
 
-use hmac::{KeyInit, Mac};
 use powersync_jwt::b64::encode;
 use powersync_jwt::config::{from_client_auth, from_options};
 
@@ -13,14 +13,7 @@ fn hs256(payload: &str, kid: Option<&str>) -> String {
         Some(k) => format!(r#"{{"alg":"HS256","kid":"{k}"}}"#),
         None => r#"{"alg":"HS256"}"#.to_string(),
     };
-    let input = format!(
-        "{}.{}",
-        encode(header.as_bytes()),
-        encode(payload.as_bytes())
-    );
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET).unwrap();
-    mac.update(input.as_bytes());
-    format!("{input}.{}", encode(&mac.finalize().into_bytes()))
+    common::hs256_token(SECRET, &header, payload)
 }
 
 fn claims(sub: &str, extra: &str) -> String {

@@ -2,8 +2,8 @@
 //! allow-list, per-key options, broken-key tombstones, token size limit,
 //! and the signature backend trait.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod common;
 
-use hmac::{KeyInit, Mac};
 use powersync_jwt::b64::encode;
 use powersync_jwt::config::{from_client_auth, from_options};
 use powersync_jwt::verifier::{KeyEntry, KeyOptions, Options, Verifier};
@@ -15,14 +15,7 @@ const NOW: i64 = 1_700_000_000;
 const SECRET: &[u8] = b"a-test-secret-of-thirty-two-byte";
 
 fn hs256(header: &str, payload: &str) -> String {
-    let input = format!(
-        "{}.{}",
-        encode(header.as_bytes()),
-        encode(payload.as_bytes())
-    );
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET).unwrap();
-    mac.update(input.as_bytes());
-    format!("{input}.{}", encode(&mac.finalize().into_bytes()))
+    common::hs256_token(SECRET, header, payload)
 }
 
 fn claims(extra: &str) -> String {

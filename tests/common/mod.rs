@@ -18,6 +18,22 @@ pub fn obj(v: &Value) -> &Object {
     v.as_object().expect("object")
 }
 
+/// A compact HS256 token over `header` and `payload` (JSON texts), signed with `secret`.
+pub fn hs256_token(secret: &[u8], header: &str, payload: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let input = format!(
+        "{}.{}",
+        powersync_jwt::b64::encode(header.as_bytes()),
+        powersync_jwt::b64::encode(payload.as_bytes())
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        powersync_jwt::b64::encode(&mac.finalize().into_bytes())
+    )
+}
+
 /// A case's token: a string, or `{ runs: [[text, count], ...] }`.
 pub fn token_of(v: &Value) -> String {
     match v {
