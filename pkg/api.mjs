@@ -94,7 +94,10 @@ function nowArg(opts, clock = Date.now) {
 }
 
 function toResult(json) {
-  const r = JSON.parse(json);
+  return resultObject(JSON.parse(json));
+}
+
+function resultObject(r) {
   const claims = r.claims;
   return {
     sub: claims.sub,
@@ -335,7 +338,7 @@ export class PowerSyncVerifier {
     const now = this.#now(options);
     const timedOut = this.#inner.remoteCount() ? await this.#prepare(options?.waitUntil) : [];
     const r = JSON.parse(this.#inner.explain(t, now, timedOut));
-    if (r.result) r.result = toResult(JSON.stringify(r.result));
+    if (r.result) r.result = resultObject(r.result);
     if (r.error) r.error = new VerificationError(r.error.code, r.error.reason, r.error.message, r.error.detail);
     return r;
   }
@@ -398,10 +401,6 @@ export function decodeUnverified(token) {
   return JSON.parse(call(() => wasm.decodeUnverified(tokenArg(token))));
 }
 
-function secondsNow(options) {
-  return nowArg(options);
-}
-
 /**
  * Generates a key pair for `alg` (HS256/384/512, RS256/384/512, ES256/384/512, EdDSA).
  * Returns `{ kid, privateJwk, publicJwk, jwks }`; the kid defaults to the RFC 7638 thumbprint.
@@ -426,7 +425,7 @@ export function signToken(claims, privateJwk, options) {
   const c = jsonArg(claims ?? {}, 'claims');
   const k = jsonArg(privateJwk, 'privateJwk');
   const { now, ...rest } = optionsArg(options);
-  return call(() => wasm.signToken(c, k, jsonArg(rest, 'options'), secondsNow({ now })));
+  return call(() => wasm.signToken(c, k, jsonArg(rest, 'options'), nowArg({ now })));
 }
 
 /**
@@ -436,7 +435,7 @@ export function signToken(claims, privateJwk, options) {
 export function generateDevToken(options) {
   if (options === null || options === undefined) throw new TypeError('options must be an object');
   const { now, ...rest } = optionsArg(options);
-  const r = JSON.parse(call(() => wasm.devToken(jsonArg(rest, 'options'), secondsNow({ now }))));
+  const r = JSON.parse(call(() => wasm.devToken(jsonArg(rest, 'options'), nowArg({ now }))));
   const audience = Array.isArray(rest.audience) ? rest.audience : [rest.audience];
   return { ...r, clientAuth: { audience, jwks: { keys: [r.key] } } };
 }

@@ -67,15 +67,22 @@ pub struct WasmVerifier {
     inner: Verifier,
 }
 
+impl WasmVerifier {
+    /// Every verifier checks signatures through the host where one is set.
+    fn wrap(inner: Verifier) -> WasmVerifier {
+        WasmVerifier {
+            inner: inner.with_backend(Box::new(HostBackend)),
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl WasmVerifier {
     /// From a `client_auth` object (JSON text) and camelCase options (JSON text).
     #[wasm_bindgen(js_name = fromClientAuth)]
     pub fn from_client_auth(client_auth: &str, options: &str) -> Result<WasmVerifier, JsValue> {
         config::from_client_auth(client_auth, options)
-            .map(|inner| WasmVerifier {
-                inner: inner.with_backend(Box::new(HostBackend)),
-            })
+            .map(WasmVerifier::wrap)
             .map_err(|e| config_error(&e))
     }
 
@@ -87,9 +94,7 @@ impl WasmVerifier {
         options: &str,
     ) -> Result<WasmVerifier, JsValue> {
         config::from_provider(provider, params, options)
-            .map(|inner| WasmVerifier {
-                inner: inner.with_backend(Box::new(HostBackend)),
-            })
+            .map(WasmVerifier::wrap)
             .map_err(|e| config_error(&e))
     }
 
@@ -97,9 +102,7 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = fromOptions)]
     pub fn from_options(options: &str) -> Result<WasmVerifier, JsValue> {
         config::from_options(options)
-            .map(|inner| WasmVerifier {
-                inner: inner.with_backend(Box::new(HostBackend)),
-            })
+            .map(WasmVerifier::wrap)
             .map_err(|e| config_error(&e))
     }
 
@@ -687,42 +690,6 @@ pub fn set_host_crypto(f: Option<js_sys::Function>) {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct HostBackend;
 
-impl HostBackend {
-    fn shape_ok(alg: Algorithm, key: &crate::Key, sig: &[u8]) -> bool {
-        use crate::jwk::{EcCurve, KeyMaterial, OkpCurve};
-        match (&key.material, alg.family()) {
-            (KeyMaterial::Rsa { n, .. }, _) => sig.len() == n.len(),
-            (KeyMaterial::Ec { curve, .. }, _) => {
-                let len = match curve {
-                    EcCurve::P256 | EcCurve::Secp256k1 => 32,
-                    EcCurve::P384 => 48,
-                    EcCurve::P521 => 66,
-                };
-                sig.len() == 2 * len && *curve != EcCurve::Secp256k1
-            }
-            (
-                KeyMaterial::Okp {
-                    curve: OkpCurve::Ed25519,
-                    ..
-                },
-                _,
-            ) => sig.len() == 64,
-            (
-                KeyMaterial::Okp {
-                    curve: OkpCurve::Ed448,
-                    x,
-                },
-                _,
-            ) => {
-                sig.len() == 114
-                    && sig.get(56).is_some_and(|b| b & 0x7f == 0)
-                    && x.last().is_some_and(|b| b & 0x7f == 0)
-            }
-            _ => false,
-        }
-    }
-}
-
 impl crate::SignatureBackend for HostBackend {
     fn verify(&self, alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> bool {
         if alg.family() == crate::alg::Family::Hmac {
@@ -731,7 +698,7 @@ impl crate::SignatureBackend for HostBackend {
         let Some(f) = HOST.with(|h| h.borrow().clone()) else {
             return crate::PureRust.verify(alg, key, input, sig);
         };
-        if !Self::shape_ok(alg, key, sig) {
+        if !crate::crypto::signature_shape_ok(&key.material, sig) {
             return false;
         }
         let first = SENT.with(|s| s.borrow_mut().insert(key.thumbprint.clone()));

@@ -59,12 +59,49 @@ pub fn check_key_for(alg: Algorithm, key: &Key) -> Result<(), Error> {
     }
 }
 
+/// Whether `sig` has the exact shape a signature by `key` must have: the
+/// modulus length for RSA, fixed-width r || s for ECDSA, 64 bytes for
+/// Ed25519, 114 bytes with zero unused bits for Ed448 (RFC 8032 §5.2.2,
+/// which ed448-goldilocks does not check for R). Every backend applies it
+/// first, so they cannot differ on malformed signatures.
+pub fn signature_shape_ok(key: &KeyMaterial, sig: &[u8]) -> bool {
+    match key {
+        KeyMaterial::Rsa { n, .. } => sig.len() == n.len(),
+        KeyMaterial::Ec { curve, .. } => {
+            let len = match curve {
+                EcCurve::P256 | EcCurve::Secp256k1 => 32,
+                EcCurve::P384 => 48,
+                EcCurve::P521 => 66,
+            };
+            sig.len() == 2 * len && *curve != EcCurve::Secp256k1
+        }
+        KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            ..
+        } => sig.len() == 64,
+        KeyMaterial::Okp {
+            curve: OkpCurve::Ed448,
+            x,
+        } => {
+            sig.len() == 114
+                && sig.get(56).is_some_and(|b| b & 0x7f == 0)
+                && x.last().is_some_and(|b| b & 0x7f == 0)
+        }
+        KeyMaterial::Okp { .. } => false,
+        // HMAC tags are compared at full length by the MAC itself.
+        KeyMaterial::Oct { .. } => true,
+    }
+}
+
 /// Pure-Rust signature checks (RustCrypto, ed25519-compact); works everywhere.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PureRust;
 
 impl SignatureBackend for PureRust {
     fn verify(&self, alg: Algorithm, key: &Key, input: &[u8], sig: &[u8]) -> bool {
+        if !signature_shape_ok(&key.material, sig) {
+            return false;
+        }
         match &key.material {
             KeyMaterial::Oct { k } => hmac_verify(alg.hash(), k, input, sig),
             KeyMaterial::Rsa { n, e } => rsa_verify(alg, n, e, input, sig),
@@ -93,10 +130,6 @@ fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
 }
 
 fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> bool {
-    // A signature is exactly as long as the modulus (RFC 8017 §8.2.2 step 1).
-    if sig.len() != n.len() {
-        return false;
-    }
     let bits = u32::try_from(n.len() * 8).unwrap_or(u32::MAX);
     let (Ok(n), Ok(e)) = (
         rsa::BoxedUint::from_be_slice(n, bits),
@@ -181,14 +214,6 @@ fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
             let Ok(pk_bytes) = <[u8; 57]>::try_from(x) else {
                 return false;
             };
-            // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of an encoded point are
-            // unused and must be zero; ed448-goldilocks does not check R's.
-            if sig.len() != 114
-                || sig.get(56).is_none_or(|b| b & 0x7f != 0)
-                || pk_bytes[56] & 0x7f != 0
-            {
-                return false;
-            }
             let (Ok(pk), Ok(s)) = (
                 ed448_goldilocks::VerifyingKey::from_bytes(&pk_bytes),
                 ed448_goldilocks::Signature::try_from(sig),
