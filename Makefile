@@ -6,8 +6,9 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_OPT := tools/node_modules/.bin/wasm-opt
 ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
-SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs pkg/node-crypto.mjs
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs pkg/node-crypto.mjs pkg/async-host.mjs pkg/webcrypto.mjs
 
+.DELETE_ON_ERROR:
 .PHONY: setup build demo bench test test-rust test-wasm test-node test-fuzz fuzz lint clean
 FUZZ_SECONDS ?= 300
 .DEFAULT_GOAL := test

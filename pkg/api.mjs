@@ -2,6 +2,8 @@
 // be initialised by the entry point before any of these is called.
 // Logic lives in the Rust core; this file only converts arguments and results.
 import * as wasm from './dist/powersync_jwt.js';
+import { hosts } from './async-host.mjs';
+import { webCryptoChecker } from './webcrypto.mjs';
 
 /** A token was refused. `code` is the PowerSync code, `reason` a finer stable id. */
 export class VerificationError extends Error {
@@ -93,23 +95,64 @@ function nowArg(opts, clock = Date.now) {
   return Math.floor(secs);
 }
 
-function toResult(json) {
-  return resultObject(JSON.parse(json));
+/** A verified token. Frozen; `header` is parsed on first use. */
+class VerifiedToken {
+  #headerText;
+  #header;
+
+  constructor(claims, userId, alg, key, headerText, header) {
+    this.sub = claims.sub;
+    this.userId = userId;
+    this.claims = claims;
+    this.parameters = claims.parameters ?? {};
+    this.expiresAt = claims.exp;
+    this.alg = alg;
+    this.key = key;
+    this.#headerText = headerText;
+    this.#header = header;
+    Object.freeze(this);
+  }
+
+  /** The protected header, as the token carries it. */
+  get header() {
+    if (this.#header === undefined) this.#header = deepFreeze(JSON.parse(this.#headerText));
+    return this.#header;
+  }
+
+  toJSON() {
+    const { sub, userId, claims, parameters, expiresAt, alg, key } = this;
+    return { sub, userId, claims, header: this.header, parameters, expiresAt, alg, key };
+  }
 }
 
-function resultObject(r) {
-  const claims = r.claims;
-  return {
-    sub: claims.sub,
-    userId: r.userId,
-    claims,
-    header: r.header,
-    parameters: claims.parameters ?? {},
-    expiresAt: claims.exp,
-    alg: r.alg,
-    key: r.key,
-  };
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const k in value) deepFreeze(value[k]);
+  }
+  return value;
 }
+
+/** A result from explain() (a plain object from the core). */
+function resultObject(r) {
+  return new VerifiedToken(deepFreeze(r.claims), r.userId, r.alg, Object.freeze(r.key), undefined, deepFreeze(r.header));
+}
+
+// The core's result slots (see src/bindings.rs `slot`).
+const S_STATUS = 0;
+const S_KEY = 1;
+const S_ALG = 2;
+const S_USER_ID_IS_SUB = 3;
+const S_FROM = 4;
+const S_UNTIL = 5;
+const S_GENERATION = 6;
+const S_HEADER_LEN = 7;
+const SLOT_COUNT = 8;
+const DEFERRED = 2;
+
+const encoder = new TextEncoder();
+let memory;
+let algNames;
 
 const ACCEPT = 'application/json, application/jwk-set+json';
 const WAIT_MS = 3000;
@@ -170,15 +213,32 @@ export class PowerSyncVerifier {
   #inner;
   #js;
   #inflight = new Map();
+  #remotes;
+  #maxTokenBytes;
+  // Views over wasm memory: the token buffer and the result slots (renewed when memory grows).
+  #buffer = new Uint8Array(0);
+  #slots = new Float64Array(0);
+  // Verified results: token -> { result, from, until, generation }, least recently used first.
+  #cache = null;
+  #cacheMax = 0;
+  // Key descriptions by key index, for #keysGeneration.
+  #keys = [];
+  #keysGeneration = -1;
 
   constructor(options, jsOpts) {
     if (options instanceof wasm.WasmVerifier) {
       this.#inner = options;
       this.#js = jsOptions(jsOpts);
-      return;
+    } else {
+      this.#js = jsOptions(options);
+      this.#inner = call(() => wasm.WasmVerifier.fromOptions(jsonArg(options, 'options')));
     }
-    this.#js = jsOptions(options);
-    this.#inner = call(() => wasm.WasmVerifier.fromOptions(jsonArg(options, 'options')));
+    memory ??= wasm.wasmMemory();
+    algNames ??= wasm.algorithmNames().split(',');
+    this.#remotes = this.#inner.remoteCount();
+    this.#maxTokenBytes = this.#inner.maxTokenBytes();
+    this.#cacheMax = this.#inner.cacheEntries();
+    if (this.#cacheMax > 0) this.#cache = new Map();
   }
 
   /** From the `client_auth` section of powersync.yaml, as-is (snake_case). */
@@ -244,7 +304,7 @@ export class PowerSyncVerifier {
   /** The service's getKeys for every remote source: expire, refresh, wait for expired keys. */
   async #prepare(waitUntil) {
     const timedOut = [];
-    const n = this.#inner.remoteCount();
+    const n = this.#remotes;
     for (let i = 0; i < n; i++) {
       const running = this.#inflight.get(i);
       // A fetch started by an earlier request that never settled (e.g. its
@@ -269,9 +329,9 @@ export class PowerSyncVerifier {
 
   /** Verifies synchronously with the keys at hand (remote keys as last fetched); throws VerificationError. */
   verifySync(token, options) {
-    const t = tokenArg(token, this.#inner.maxTokenBytes());
+    const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
-    return toResult(call(() => this.#inner.verify(t, now, [])));
+    return this.#cached(t, now) ?? this.#result(t, this.#run(t, now, undefined, false, undefined), now);
   }
 
   /**
@@ -280,8 +340,7 @@ export class PowerSyncVerifier {
    * a Worker's `ctx.waitUntil`) keeps background refreshes alive.
    */
   async verify(token, options) {
-    const t = tokenArg(token, this.#inner.maxTokenBytes());
-    return this.#verifyWith((timedOut, now) => this.#inner.verify(t, now, timedOut), options);
+    return this.#verifyWith(tokenArg(token, this.#maxTokenBytes), options);
   }
 
   /**
@@ -292,8 +351,8 @@ export class PowerSyncVerifier {
     if (header !== undefined && header !== null && typeof header !== 'string') {
       throw new TypeError('header must be a string, null or undefined');
     }
-    if (typeof header === 'string') tokenArg(header, this.#inner.maxTokenBytes() + 16);
-    return this.#verifyWith((timedOut, now) => this.#inner.verifyAuthorization(header ?? undefined, now, timedOut), options);
+    if (typeof header === 'string') tokenArg(header, this.#maxTokenBytes + 16);
+    return this.#verifyWith(call(() => wasm.authorizationToken(header ?? undefined)), options);
   }
 
   /** Verifies the Authorization header of a Fetch API Request or a Node.js IncomingMessage. */
@@ -309,24 +368,110 @@ export class PowerSyncVerifier {
     return this.verifyAuthorization(Array.isArray(value) ? value[0] : value, options);
   }
 
-  async #verifyWith(run, options) {
+  async #verifyWith(token, options) {
     const now = this.#now(options);
     const { waitUntil } = optionsArg(options);
     if (waitUntil !== undefined && typeof waitUntil !== 'function') throw new TypeError('options.waitUntil must be a function');
-    const timedOut = this.#inner.remoteCount() ? await this.#prepare(waitUntil) : [];
+    const timedOut = this.#remotes ? await this.#prepare(waitUntil) : [];
+    const hit = this.#cached(token, now);
+    if (hit !== undefined) return hit;
     try {
-      return toResult(call(() => run(timedOut, now)));
+      return await this.#verifyAsync(token, now, timedOut);
     } catch (e) {
       // An unknown kid: refresh (rate-limited, as the service) and, beyond the
       // service, wait up to 3 s for it and try once more, so that a key
       // rotation does not fail the first request that uses the new key.
-      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found' || !this.#inner.remoteCount()) throw e;
+      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found' || !this.#remotes) throw e;
       const refresh = [...this.#inner.keyNotFound(this.#js.clock())];
       if (!refresh.length) throw e;
       const done = Promise.all(refresh.map((i) => this.#fetchSource(i, waitUntil)));
       if ((await Promise.race([done, sleep(WAIT_MS)])) === 'timeout') throw e;
-      return toResult(call(() => run([], now)));
+      return this.#verifyAsync(token, now, []);
     }
+  }
+
+  /** A verification whose signature checks may go to the asynchronous host (WebCrypto). */
+  async #verifyAsync(token, now, timedOut) {
+    const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
+    let answers = [];
+    // Each round answers the checks the last one asked for; the keys of a
+    // token are few, so a handful of rounds always settles it.
+    for (let round = 0; hosts.async !== null && !hosts.sync && round < 4; round++) {
+      const text = this.#run(token, now, late, true, answers.length ? Uint32Array.from(answers) : undefined);
+      if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, now);
+      const checks = JSON.parse(wasm.pendingChecks());
+      const bytes = checks.map((_, i) => [wasm.pendingBytes(i, false), wasm.pendingBytes(i, true)]);
+      answers = answers.concat(await hosts.async.answer(checks, bytes));
+    }
+    return this.#result(token, this.#run(token, now, late, false, undefined), now);
+  }
+
+  /** Copies the token into wasm memory and verifies it there; returns the core's text. */
+  #run(token, now, timedOut, defer, answers) {
+    let view = this.#buffer;
+    // A detached view (memory grew) has length 0.
+    if (view.length < token.length) view = this.#bufferFor(token.length);
+    let { read, written } = encoder.encodeInto(token, view);
+    if (read < token.length) {
+      view = this.#bufferFor(token.length * 3);
+      ({ written } = encoder.encodeInto(token, view));
+    }
+    const text = this.#inner.verifyBuffer(written, now, timedOut, defer, answers);
+    if (this.#slots.length === 0) this.#slots = new Float64Array(memory.buffer, this.#inner.slots(), SLOT_COUNT);
+    return text;
+  }
+
+  #bufferFor(length) {
+    const size = Math.max(length, 2048);
+    const at = this.#inner.tokenBuffer(size);
+    this.#buffer = new Uint8Array(memory.buffer, at, size);
+    return this.#buffer;
+  }
+
+  /** The result object (or the error thrown) for the core's text. */
+  #result(token, text, now) {
+    const slots = this.#slots;
+    if (slots[S_STATUS] !== 0) return rethrow(text);
+    // Every slot is read before the next call into wasm, which may move memory.
+    const split = slots[S_HEADER_LEN];
+    const generation = slots[S_GENERATION];
+    const from = slots[S_FROM];
+    const until = slots[S_UNTIL];
+    const alg = algNames[slots[S_ALG]];
+    const keyIndex = slots[S_KEY];
+    const claims = JSON.parse(text.slice(split));
+    const userId = slots[S_USER_ID_IS_SUB] === 1 ? claims.sub : (this.#inner.lastUserId() ?? null);
+    const result = new VerifiedToken(claims, userId, alg, this.#key(keyIndex, generation), text.slice(0, split));
+    if (this.#cache !== null) {
+      deepFreeze(claims);
+      const cache = this.#cache;
+      if (cache.size >= this.#cacheMax) cache.delete(cache.keys().next().value);
+      cache.set(token, { result, from, until, generation });
+    }
+    return result;
+  }
+
+  /**
+   * A cached result for exactly this token (the Map compares the whole
+   * string), verified under the current key generation and whose time
+   * checks pass at `now` (the window the core computed for it).
+   */
+  #cached(token, now) {
+    if (this.#cache === null) return undefined;
+    const e = this.#cache.get(token);
+    if (e === undefined) return undefined;
+    this.#cache.delete(token);
+    if (now < e.from || now > e.until || e.generation !== (this.#remotes ? this.#inner.generation() : 0)) return undefined;
+    this.#cache.set(token, e);
+    return e.result;
+  }
+
+  #key(index, generation) {
+    if (generation !== this.#keysGeneration) {
+      this.#keys = [];
+      this.#keysGeneration = generation;
+    }
+    return (this.#keys[index] ??= Object.freeze(JSON.parse(this.#inner.keyInfo(index))));
   }
 
   /**
@@ -334,10 +479,10 @@ export class PowerSyncVerifier {
    * the checks in the service's order, each 'pass', 'fail' or 'not_reached'. Never throws VerificationError.
    */
   async explain(token, options) {
-    const t = tokenArg(token, this.#inner.maxTokenBytes());
+    const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
-    const timedOut = this.#inner.remoteCount() ? await this.#prepare(options?.waitUntil) : [];
-    const r = JSON.parse(this.#inner.explain(t, now, timedOut));
+    const timedOut = this.#remotes ? await this.#prepare(options?.waitUntil) : [];
+    const r = JSON.parse(this.#inner.explain(t, now, timedOut.length ? Uint32Array.from(timedOut) : undefined));
     if (r.result) r.result = resultObject(r.result);
     if (r.error) r.error = new VerificationError(r.error.code, r.error.reason, r.error.message, r.error.detail);
     return r;
@@ -345,7 +490,7 @@ export class PowerSyncVerifier {
 
   /** Fetches every remote key set now (for verifySync, or to warm up). */
   async ready() {
-    const n = this.#inner.remoteCount();
+    const n = this.#remotes;
     for (let i = 0; i < n; i++) this.#inner.plan(i, this.#js.clock());
     await Promise.all([...Array(n).keys()].map((i) => this.#fetchSource(i)));
     return this.keySources();
@@ -450,12 +595,22 @@ export function parsePowerSyncYaml(text, env) {
 /**
  * A raw signature check (no token): `verifySignature(alg, publicJwk, data, signature, { backend })`.
  * `backend`: 'host' (the runtime's native crypto where the entry point set it up; pure Rust
- * elsewhere) or 'rust'.
+ * elsewhere), 'rust', or 'webcrypto' (crypto.subtle; returns a Promise).
  */
 export function verifySignature(alg, jwk, data, signature, options) {
   if (typeof alg !== 'string') throw new TypeError('alg must be a string');
   if (!(data instanceof Uint8Array) || !(signature instanceof Uint8Array)) throw new TypeError('data and signature must be Uint8Arrays');
   const backend = optionsArg(options).backend ?? 'host';
-  if (backend !== 'host' && backend !== 'rust') throw new TypeError("options.backend must be 'host' or 'rust'");
-  return call(() => wasm.verifySignature(alg, jsonArg(jwk, 'jwk'), data, signature, backend));
+  if (backend !== 'host' && backend !== 'rust' && backend !== 'webcrypto') throw new TypeError("options.backend must be 'host', 'rust' or 'webcrypto'");
+  const jwkText = jsonArg(jwk, 'jwk');
+  if (backend !== 'webcrypto') return call(() => wasm.verifySignature(alg, jwkText, data, signature, backend, undefined));
+  return (async () => {
+    const first = call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', undefined));
+    if (first !== undefined) return first;
+    const [c] = JSON.parse(wasm.pendingChecks());
+    const verdict = await (signatureChecker ??= webCryptoChecker())(c.alg, c.jwk, c.key, wasm.pendingBytes(0, false), wasm.pendingBytes(0, true));
+    return call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', Uint32Array.of(c.key, c.algIndex, verdict)));
+  })();
 }
+
+let signatureChecker;

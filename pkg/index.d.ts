@@ -102,8 +102,11 @@ export interface VerifierOptions {
   strict?: boolean;
   /** When set, `iss` must be one of these. */
   issuers?: string[];
-  /** Reserved for the verified-token cache (default on). */
-  cache?: boolean | object;
+  /**
+   * The verified-token cache (default on, 1000 tokens): successful results by whole token,
+   * re-checked against the time claims and the key generation on every hit.
+   */
+  cache?: boolean | { maxEntries?: number };
 }
 
 /** `new PowerSyncVerifier(options)`: camelCase keys and options. */
@@ -140,9 +143,14 @@ export interface KeySourceStatus {
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * A verified token. Frozen, claims included (cached results are shared
+ * between calls); `header` is parsed on first use; JSON.stringify gives
+ * every member.
+ */
 export interface VerifiedToken {
   /** The `sub` claim as in the token (any JSON type). */
-  sub: JsonValue;
+  readonly sub: JsonValue;
   /** What sync rules see as `user_id`; null when `sub` is null. */
   userId: string | null;
   /** Every claim, as JSON.parse reads the payload. */
@@ -312,3 +320,5 @@ export function parsePowerSyncYaml(text: string, env?: { [name: string]: string 
 
 /** A raw signature check (no token), by the runtime's native crypto ('host', where set up) or pure Rust. */
 export function verifySignature(alg: JwsAlgorithm, publicJwk: Jwk | string, data: Uint8Array, signature: Uint8Array, options?: { backend?: 'host' | 'rust' }): boolean;
+/** The same check through crypto.subtle (what browsers, Workers and Deno use for RS*, PS*, ES* and Ed25519). */
+export function verifySignature(alg: JwsAlgorithm, publicJwk: Jwk | string, data: Uint8Array, signature: Uint8Array, options: { backend: 'webcrypto' }): Promise<boolean>;

@@ -3,10 +3,13 @@
 // Vercel Edge (edge-light) uses this entry.
 import wasmBase64 from './dist/wasm-base64.mjs';
 import { initSync } from './dist/powersync_jwt.js';
+import { useWebCrypto } from './webcrypto.mjs';
 
 const binary = atob(wasmBase64);
 const bytes = new Uint8Array(binary.length);
 for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
 initSync({ module: bytes });
+
+useWebCrypto();
 
 export * from './api.mjs';

@@ -2,6 +2,7 @@
 // before anything else, with a URL, a Response, the bytes, or a
 // WebAssembly.Module of dist/powersync_jwt_bg.wasm.
 import initWasm, { initSync } from './dist/powersync_jwt.js';
+import { useWebCrypto } from './webcrypto.mjs';
 
 let ready = false;
 
@@ -16,5 +17,7 @@ export async function init(source) {
   }
   ready = true;
 }
+
+useWebCrypto();
 
 export * from './api.mjs';

@@ -2,14 +2,21 @@
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// The value of each byte as a base64url digit; 0xFF for bytes outside the alphabet.
+const SEXTETS: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i: u8 = 0;
+    while i < 64 {
+        t[ALPHABET[i as usize] as usize] = i;
+        i += 1;
+    }
+    t
+};
+
 fn sextet(b: u8) -> Option<u32> {
-    match b {
-        b'A'..=b'Z' => Some(u32::from(b - b'A')),
-        b'a'..=b'z' => Some(u32::from(b - b'a') + 26),
-        b'0'..=b'9' => Some(u32::from(b - b'0') + 52),
-        b'-' => Some(62),
-        b'_' => Some(63),
-        _ => None,
+    match SEXTETS[usize::from(b)] {
+        0xFF => None,
+        v => Some(u32::from(v)),
     }
 }
 

@@ -27,14 +27,18 @@ fn opt(s: Option<&str>) -> String {
     s.map_or_else(|| "null".to_string(), q)
 }
 
-fn verification_error(e: &Error) -> JsValue {
-    JsValue::from_str(&format!(
+fn error_json(e: &Error) -> String {
+    format!(
         r#"{{"kind":"verification","code":{},"reason":{},"message":{},"detail":{}}}"#,
         q(e.code()),
         q(e.reason()),
         q(&e.to_string()),
         q(&e.detail())
-    ))
+    )
+}
+
+fn verification_error(e: &Error) -> JsValue {
+    JsValue::from_str(&error_json(e))
 }
 
 fn config_error(e: &ConfigError) -> JsValue {
@@ -50,30 +54,75 @@ fn config_error(e: &ConfigError) -> JsValue {
 
 /// Seconds since the epoch as the service counts them (floored).
 fn whole_seconds(now: f64) -> i64 {
-    let floored = now.floor();
-    // Finite and within ±2^53 is checked by the JavaScript caller; clamp anyway.
-    if floored.is_nan() {
-        0
-    } else {
-        format!("{:.0}", floored.clamp(-9.0e15, 9.0e15))
-            .parse()
-            .unwrap_or(0)
-    }
+    // Finite and within ±8.64e12 is checked by the JavaScript caller; clamp
+    // anyway. A whole float within ±9e15 converts to i64 exactly (NaN to 0).
+    #[allow(clippy::cast_possible_truncation)]
+    let secs = now.floor().clamp(-9.0e15, 9.0e15) as i64;
+    secs
+}
+
+/// What a verification leaves in [`WasmVerifier::slots`] for the
+/// JavaScript layer, which reads them from a `Float64Array` over wasm
+/// memory instead of crossing the boundary once per value.
+mod slot {
+    /// 0 verified, 1 refused (the returned text is the error), 2 deferred
+    /// (signature checks wait for the host: see [`super::pending_checks`]).
+    pub const STATUS: usize = 0;
+    /// Index of the key that verified the signature (see `keyInfo`).
+    pub const KEY: usize = 1;
+    /// Index of the algorithm in `algorithmNames()`.
+    pub const ALG: usize = 2;
+    /// 1 when the user id is the `sub` claim itself (a string).
+    pub const USER_ID_IS_SUB: usize = 3;
+    /// First and last second (inclusive) at which the result's time checks pass.
+    pub const FROM: usize = 4;
+    pub const UNTIL: usize = 5;
+    /// Key generation the result was verified under.
+    pub const GENERATION: usize = 6;
+    /// UTF-16 length of the header JSON at the start of the returned text.
+    pub const HEADER_LEN: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 /// A PowerSync token verifier.
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: Verifier,
+    /// Size of the verified-token cache the JavaScript layer keeps (0: off).
+    cache_entries: usize,
+    /// The next token, written by the JavaScript layer with `encodeInto`.
+    buffer: Vec<u8>,
+    slots: Box<[f64; slot::COUNT]>,
+    /// The user id of the last verification when it is not `sub` itself.
+    last_user_id: Option<String>,
 }
 
 impl WasmVerifier {
-    /// Every verifier checks signatures through the host where one is set.
+    /// Every verifier checks signatures through the host where one is set;
+    /// verified results are cached by the JavaScript layer, not in Rust.
     fn wrap(inner: Verifier) -> WasmVerifier {
+        let cache_entries = inner.options().cache_entries.unwrap_or(0);
         WasmVerifier {
-            inner: inner.with_backend(Box::new(HostBackend)),
+            inner: inner.without_cache().with_backend(Box::new(HostBackend)),
+            cache_entries,
+            buffer: Vec::new(),
+            slots: Box::new([0.0; slot::COUNT]),
+            last_user_id: None,
         }
     }
+}
+
+fn timed_out_list(timed_out: Option<Vec<u32>>) -> Vec<usize> {
+    timed_out
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|i| usize::try_from(i).ok())
+        .collect()
+}
+
+/// A count or index as a JavaScript number (exact below 2^53).
+fn num(n: impl TryInto<u32>) -> f64 {
+    n.try_into().map_or(f64::MAX, f64::from)
 }
 
 #[wasm_bindgen]
@@ -106,25 +155,116 @@ impl WasmVerifier {
             .map_err(|e| config_error(&e))
     }
 
-    /// Verifies `token` at `now` (unix seconds). Returns JSON text:
-    /// `{"header":…,"claims":…,"userId":…,"alg":…,"key":{…}}`.
+    /// Address of a buffer of at least `len` bytes for the next token (it
+    /// moves when it grows; wasm memory may move too).
+    #[wasm_bindgen(js_name = tokenBuffer)]
+    pub fn token_buffer(&mut self, len: usize) -> usize {
+        if self.buffer.len() < len {
+            self.buffer.resize(len, 0);
+        }
+        self.buffer.as_ptr() as usize
+    }
+
+    /// Address of the result slots (see `slot`).
+    pub fn slots(&self) -> usize {
+        self.slots.as_ptr() as usize
+    }
+
+    /// Verifies the `len` bytes of the token buffer at `now` (unix seconds).
+    /// Returns the header JSON followed by the payload JSON (the split is
+    /// in a slot), or the error as JSON text; the rest is in the slots.
     /// `timed_out`: remote sources whose refresh was waited for in vain.
-    pub fn verify(&self, token: &str, now: f64, timed_out: Vec<u32>) -> Result<String, JsValue> {
-        let timed_out: Vec<usize> = timed_out
-            .into_iter()
-            .filter_map(|i| usize::try_from(i).ok())
-            .collect();
+    /// `defer`: signature checks the host answers asynchronously are
+    /// recorded instead (status 2), and `answers` holds those answered so
+    /// far as (key id, algorithm index, verdict) triples.
+    #[wasm_bindgen(js_name = verifyBuffer)]
+    pub fn verify_buffer(
+        &mut self,
+        len: usize,
+        now: f64,
+        timed_out: Option<Vec<u32>>,
+        defer: bool,
+        answers: Option<Vec<u32>>,
+    ) -> String {
+        let timed_out = timed_out_list(timed_out);
+        let now = whole_seconds(now);
+        let bytes = self.buffer.get(..len).unwrap_or_default();
+        let result = match std::str::from_utf8(bytes) {
+            Ok(token) => CALL.with(|c| {
+                c.replace(Call {
+                    defer,
+                    answers: answers.unwrap_or_default(),
+                    pending: Vec::new(),
+                });
+                let r = self.inner.verify_with(token, now, &timed_out);
+                let mut c = c.borrow_mut();
+                // Later calls (explain, verifySignature) do not defer; the
+                // pending checks stay for pendingChecks / pendingBytes.
+                c.defer = false;
+                c.answers.clear();
+                (r, !c.pending.is_empty())
+            }),
+            Err(_) => (Err(Error::malformed("token is not UTF-8")), false),
+        };
+        let slots = &mut self.slots;
+        match result {
+            (_, true) => {
+                slots[slot::STATUS] = 2.0;
+                String::new()
+            }
+            (Err(e), false) => {
+                slots[slot::STATUS] = 1.0;
+                error_json(&e)
+            }
+            (Ok(v), false) => {
+                slots[slot::STATUS] = 0.0;
+                slots[slot::KEY] = num(v.key.index);
+                slots[slot::ALG] =
+                    num(Algorithm::ALL.iter().position(|a| *a == v.alg).unwrap_or(0));
+                let is_sub = matches!(v.claims.get("sub"), Some(crate::json::Value::String(_)));
+                slots[slot::USER_ID_IS_SUB] = f64::from(u8::from(is_sub));
+                let (from, until) = self.inner.time_window(&v, now);
+                slots[slot::FROM] = from as f64;
+                slots[slot::UNTIL] = until as f64;
+                slots[slot::GENERATION] = self.inner.key_generation() as f64;
+                slots[slot::HEADER_LEN] = num(v.header_json.encode_utf16().count());
+                self.last_user_id = if is_sub { None } else { v.user_id };
+                let mut out = v.header_json;
+                out.push_str(&v.payload_json);
+                out
+            }
+        }
+    }
+
+    /// The user id of the last verification, when it is not `sub` itself.
+    #[wasm_bindgen(js_name = lastUserId)]
+    pub fn last_user_id(&self) -> Option<String> {
+        self.last_user_id.clone()
+    }
+
+    /// The key at `index` (the key slot of a result) as JSON text:
+    /// `{"kid","alg","kty","thumbprint"}`; stable within one key generation.
+    #[wasm_bindgen(js_name = keyInfo)]
+    pub fn key_info(&self, index: usize) -> String {
         self.inner
-            .verify_map(token, whole_seconds(now), &timed_out, result_json)
-            .map_err(|e| verification_error(&e))
+            .key_at(index)
+            .map_or_else(String::new, key_ref_json)
+    }
+
+    /// Changes whenever a key set changes (see `Verifier::key_generation`).
+    pub fn generation(&self) -> f64 {
+        self.inner.key_generation() as f64
+    }
+
+    /// Entries of the verified-token cache the JavaScript layer keeps (0: off).
+    #[wasm_bindgen(js_name = cacheEntries)]
+    pub fn cache_entries(&self) -> usize {
+        self.cache_entries
     }
 
     /// Verifies and explains: JSON text `{"valid":…,"checks":[…],"result":…|"error":…}`.
-    pub fn explain(&self, token: &str, now: f64, timed_out: Vec<u32>) -> String {
-        let timed_out: Vec<usize> = timed_out
-            .into_iter()
-            .filter_map(|i| usize::try_from(i).ok())
-            .collect();
+    pub fn explain(&self, token: &str, now: f64, timed_out: Option<Vec<u32>>) -> String {
+        let timed_out = timed_out_list(timed_out);
         let result = self
             .inner
             .verify_with(token, whole_seconds(now), &timed_out);
@@ -164,21 +304,6 @@ impl WasmVerifier {
             }
         }
         out
-    }
-
-    /// Verifies the token of an `Authorization` header value (absent: `None`).
-    #[wasm_bindgen(js_name = verifyAuthorization)]
-    pub fn verify_authorization(
-        &self,
-        header: Option<String>,
-        now: f64,
-        timed_out: Vec<u32>,
-    ) -> Result<String, JsValue> {
-        let token = header
-            .as_deref()
-            .and_then(crate::verifier::token_from_authorization)
-            .ok_or_else(|| verification_error(&Error::AuthenticationRequired))?;
-        self.verify(token, now, timed_out)
     }
 
     /// The longest token accepted, in bytes.
@@ -353,17 +478,38 @@ fn result_json(v: &crate::verifier::Verified) -> String {
     let mut out = String::with_capacity(v.header_json.len() + v.payload_json.len() + 200);
     let _ = write!(
         out,
-        r#"{{"header":{},"claims":{},"userId":{},"alg":{},"key":{{"kid":{},"alg":{},"kty":{},"thumbprint":{}}}}}"#,
+        r#"{{"header":{},"claims":{},"userId":{},"alg":{},"key":{}}}"#,
         v.header_json,
         v.payload_json,
         opt(v.user_id.as_deref()),
         q(v.alg.name()),
-        opt(v.key.kid.as_deref()),
-        opt(v.key.alg.as_deref()),
-        q(v.key.kty),
-        q(&v.key.thumbprint)
+        key_json(
+            v.key.kid.as_deref(),
+            v.key.alg.as_deref(),
+            v.key.kty,
+            &v.key.thumbprint
+        )
     );
     out
+}
+
+fn key_ref_json(key: &crate::Key) -> String {
+    key_json(
+        key.kid.as_str(),
+        key.alg_name(),
+        key.material.kty(),
+        &key.thumbprint,
+    )
+}
+
+fn key_json(kid: Option<&str>, alg: Option<&str>, kty: &str, thumbprint: &str) -> String {
+    format!(
+        r#"{{"kid":{},"alg":{},"kty":{},"thumbprint":{}}}"#,
+        opt(kid),
+        opt(alg),
+        q(kty),
+        q(thumbprint)
+    )
 }
 
 fn describe_keys(keys: &[&crate::Key], rejected: &[KeyIssue]) -> String {
@@ -665,72 +811,249 @@ pub fn parse_yaml(text: &str, env: &str) -> Result<String, JsValue> {
         .map_err(|e| config_error(&ConfigError::option("config", e)))
 }
 
-thread_local! {
-    /// The host's signature check (e.g. node:crypto), when the entry point sets one.
-    static HOST: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
-    /// Thumbprints whose JWK the host has been given.
-    static SENT: std::cell::RefCell<std::collections::HashSet<String>> = std::cell::RefCell::new(std::collections::HashSet::new());
+#[wasm_bindgen]
+extern "C" {
+    /// The host's synchronous signature check (node:crypto in Node.js).
+    pub type Host;
+
+    /// `verify(alg, key, dataAddress, dataLength, signatureAddress,
+    /// signatureLength)`: 1 valid, 0 invalid, -1 key unknown (send it with
+    /// `addKey`), anything else: check in pure Rust. Addresses are in wasm
+    /// memory, read before the call returns.
+    #[wasm_bindgen(method, structural, catch)]
+    fn verify(
+        this: &Host,
+        alg: u32,
+        key: u32,
+        data: usize,
+        data_len: usize,
+        sig: usize,
+        sig_len: usize,
+    ) -> Result<i32, JsValue>;
+
+    /// Gives the host key `key` as a public JWK (JSON text).
+    #[wasm_bindgen(method, structural, catch, js_name = addKey)]
+    fn add_key(this: &Host, key: u32, jwk: &str) -> Result<(), JsValue>;
 }
 
-/// Sets (or clears) the host's synchronous signature check:
-/// `(alg, thumbprint, jwkJsonOrEmpty, data: Uint8Array, signature: Uint8Array) => boolean`.
-/// The JWK is sent the first time a key is seen; the host caches its key
-/// objects by thumbprint. Any other return value, or a throw, falls back to
-/// the pure-Rust check.
+/// A signature check the host must answer before a deferred verification
+/// can finish (see `verifyBuffer`).
+struct Pending {
+    key: u32,
+    alg: Algorithm,
+    jwk: String,
+    input: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+/// The state of the verification under way.
+#[derive(Default)]
+struct Call {
+    defer: bool,
+    /// (key id, algorithm index, verdict: 1 valid, 0 invalid, 2 check in Rust).
+    answers: Vec<u32>,
+    pending: Vec<Pending>,
+}
+
+thread_local! {
+    static HOST: std::cell::RefCell<Option<Host>> = const { std::cell::RefCell::new(None) };
+    /// Key ids by RFC 7638 thumbprint, and the ids the host has been sent.
+    static KEY_IDS: std::cell::RefCell<(std::collections::HashMap<String, u32>, std::collections::HashSet<u32>)> = std::cell::RefCell::new(Default::default());
+    static CALL: std::cell::RefCell<Call> = std::cell::RefCell::new(Call::default());
+}
+
+/// At most this many key ids are remembered; then the table starts again
+/// (the hosts keep at most as many keys).
+const MAX_KEY_IDS: usize = 1000;
+
+/// The host's id for `key`.
+fn key_id(key: &crate::Key) -> u32 {
+    KEY_IDS.with(|k| {
+        let (ids, sent) = &mut *k.borrow_mut();
+        if let Some(id) = ids.get(&key.thumbprint) {
+            return *id;
+        }
+        if ids.len() >= MAX_KEY_IDS {
+            ids.clear();
+            sent.clear();
+        }
+        let id = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+        ids.insert(key.thumbprint.clone(), id);
+        id
+    })
+}
+
+fn alg_index(alg: Algorithm) -> u32 {
+    Algorithm::ALL
+        .iter()
+        .position(|a| *a == alg)
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(u32::MAX)
+}
+
+/// Sets (or clears) the host's synchronous signature check (see `Host`).
 #[wasm_bindgen(js_name = setHostCrypto)]
-pub fn set_host_crypto(f: Option<js_sys::Function>) {
-    HOST.with(|h| *h.borrow_mut() = f);
-    SENT.with(|s| s.borrow_mut().clear());
+pub fn set_host_crypto(host: Option<Host>) {
+    HOST.with(|h| *h.borrow_mut() = host);
+    KEY_IDS.with(|k| k.borrow_mut().1.clear());
+}
+
+/// The wasm memory, for the views the JavaScript layer keeps.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The algorithm names, comma-separated, in the order of the result's alg slot.
+#[wasm_bindgen(js_name = algorithmNames)]
+pub fn algorithm_names() -> String {
+    Algorithm::ALL.map(Algorithm::name).join(",")
+}
+
+/// The checks a deferred verification waits for, as JSON text:
+/// `[{"key":id,"alg":"RS256","jwk":{…}}]`; their bytes come from
+/// `pendingBytes`. The host answers each with `subtle.verify` and verifies
+/// again with the answers.
+#[wasm_bindgen(js_name = pendingChecks)]
+pub fn pending_checks() -> String {
+    CALL.with(|c| {
+        let c = c.borrow();
+        let items: Vec<String> = c
+            .pending
+            .iter()
+            .map(|p| {
+                format!(
+                    r#"{{"key":{},"alg":{},"algIndex":{},"jwk":{}}}"#,
+                    p.key,
+                    q(p.alg.name()),
+                    alg_index(p.alg),
+                    p.jwk
+                )
+            })
+            .collect();
+        format!("[{}]", items.join(","))
+    })
+}
+
+/// The signed bytes (`signature` false) or the signature of pending check `i`.
+#[wasm_bindgen(js_name = pendingBytes)]
+pub fn pending_bytes(i: usize, signature: bool) -> Vec<u8> {
+    CALL.with(|c| {
+        c.borrow().pending.get(i).map_or_else(Vec::new, |p| {
+            if signature {
+                p.signature.clone()
+            } else {
+                p.input.clone()
+            }
+        })
+    })
+}
+
+/// The token of an `Authorization` header value (`Bearer <jwt>` or
+/// `Token <jwt>`); anything else (or none) is `PSYNC_S2106`, as in the service.
+#[wasm_bindgen(js_name = authorizationToken)]
+pub fn authorization_token(header: Option<String>) -> Result<String, JsValue> {
+    header
+        .as_deref()
+        .and_then(crate::verifier::token_from_authorization)
+        .map(str::to_string)
+        .ok_or_else(|| verification_error(&Error::AuthenticationRequired))
 }
 
 /// Raw signature checks by the host where one is set (RS*, PS*, ES*, EdDSA),
 /// by pure Rust otherwise and for HMAC. Inputs the host might treat
 /// differently (signature lengths, Ed448 unused bits) are settled in Rust
-/// first, so both backends decide alike.
+/// first, so both backends decide alike. In a deferred verification the
+/// checks are recorded for the host (and answered false meanwhile; that
+/// pass's outcome is discarded).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct HostBackend;
+
+impl HostBackend {
+    fn sync_host(alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> Option<bool> {
+        HOST.with(|h| {
+            let h = h.borrow();
+            let host = h.as_ref()?;
+            let id = key_id(key);
+            let ask = || {
+                host.verify(
+                    alg_index(alg),
+                    id,
+                    input.as_ptr() as usize,
+                    input.len(),
+                    sig.as_ptr() as usize,
+                    sig.len(),
+                )
+                .ok()
+            };
+            let sent = KEY_IDS.with(|k| k.borrow().1.contains(&id));
+            let mut answer = if sent { ask()? } else { -1 };
+            if answer == -1 {
+                host.add_key(id, &key.public_jwk_json()).ok()?;
+                KEY_IDS.with(|k| k.borrow_mut().1.insert(id));
+                answer = ask()?;
+            }
+            match answer {
+                1 => Some(true),
+                0 => Some(false),
+                _ => None,
+            }
+        })
+    }
+
+    /// The answer to a deferred check, or None after recording it.
+    fn deferred(alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> Option<bool> {
+        let id = key_id(key);
+        let a = alg_index(alg);
+        CALL.with(|c| {
+            let mut c = c.borrow_mut();
+            let verdict = c
+                .answers
+                .chunks_exact(3)
+                .find(|t| t[0] == id && t[1] == a)
+                .map(|t| t[2]);
+            match verdict {
+                Some(1) => Some(true),
+                Some(0) => Some(false),
+                Some(_) => Some(crate::PureRust.verify(alg, key, input, sig)),
+                None => {
+                    if !c.pending.iter().any(|p| p.key == id && p.alg == alg) {
+                        c.pending.push(Pending {
+                            key: id,
+                            alg,
+                            jwk: key.public_jwk_json(),
+                            input: input.to_vec(),
+                            signature: sig.to_vec(),
+                        });
+                    }
+                    None
+                }
+            }
+        })
+    }
+}
 
 impl crate::SignatureBackend for HostBackend {
     fn verify(&self, alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> bool {
         if alg.family() == crate::alg::Family::Hmac {
             return crate::PureRust.verify(alg, key, input, sig);
         }
-        let Some(f) = HOST.with(|h| h.borrow().clone()) else {
-            return crate::PureRust.verify(alg, key, input, sig);
-        };
         if !crate::crypto::signature_shape_ok(&key.material, sig) {
             return false;
         }
-        let first = SENT.with(|s| s.borrow_mut().insert(key.thumbprint.clone()));
-        let jwk = if first {
-            key.public_jwk_json()
-        } else {
-            String::new()
-        };
-        let args = js_sys::Array::of5(
-            &JsValue::from_str(alg.name()),
-            &JsValue::from_str(&key.thumbprint),
-            &JsValue::from_str(&jwk),
-            &js_sys::Uint8Array::from(input).into(),
-            &js_sys::Uint8Array::from(sig).into(),
-        );
-        match f
-            .apply(&JsValue::NULL, &args)
-            .ok()
-            .and_then(|v| v.as_bool())
-        {
-            Some(b) => b,
-            None => {
-                SENT.with(|s| s.borrow_mut().remove(&key.thumbprint));
-                crate::PureRust.verify(alg, key, input, sig)
-            }
+        if CALL.with(|c| c.borrow().defer) {
+            return HostBackend::deferred(alg, key, input, sig).unwrap_or(false);
         }
+        HostBackend::sync_host(alg, key, input, sig)
+            .unwrap_or_else(|| crate::PureRust.verify(alg, key, input, sig))
     }
 }
 
 /// A raw signature check (no token): `alg`, a public JWK (JSON text), the
-/// signed bytes and the signature, by the host's crypto (`backend` "host")
-/// or pure Rust ("rust"). The same key checks as token verification apply.
+/// signed bytes and the signature, by the host's crypto (`backend` "host"),
+/// pure Rust ("rust"), or the asynchronous host ("defer": undefined until
+/// `answers` holds the check listed by `pendingChecks`). The same key and
+/// signature-shape checks as token verification apply.
 #[wasm_bindgen(js_name = verifySignature)]
 pub fn verify_signature(
     alg: &str,
@@ -738,7 +1061,8 @@ pub fn verify_signature(
     data: &[u8],
     signature: &[u8],
     backend: &str,
-) -> Result<bool, JsValue> {
+    answers: Option<Vec<u32>>,
+) -> Result<JsValue, JsValue> {
     let a = Algorithm::from_name(alg).ok_or_else(|| {
         config_error(&ConfigError::option(
             "alg",
@@ -757,7 +1081,23 @@ pub fn verify_signature(
     })?;
     crate::crypto::check_key_for(a, key).map_err(|e| verification_error(&e))?;
     Ok(match backend {
-        "rust" => crate::PureRust.verify(a, key, data, signature),
-        _ => HostBackend.verify(a, key, data, signature),
+        "rust" => crate::PureRust.verify(a, key, data, signature).into(),
+        "defer" => CALL.with(|c| {
+            c.replace(Call {
+                defer: true,
+                answers: answers.unwrap_or_default(),
+                pending: Vec::new(),
+            });
+            let ok = HostBackend.verify(a, key, data, signature);
+            let mut c = c.borrow_mut();
+            c.defer = false;
+            c.answers.clear();
+            if c.pending.is_empty() {
+                ok.into()
+            } else {
+                JsValue::UNDEFINED
+            }
+        }),
+        _ => HostBackend.verify(a, key, data, signature).into(),
     })
 }

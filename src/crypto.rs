@@ -111,21 +111,58 @@ impl SignatureBackend for PureRust {
     }
 }
 
+/// An HMAC keyed with a secret (the inner and outer pad blocks already hashed).
+#[derive(Clone)]
+enum KeyedMac {
+    Sha256(hmac::Hmac<sha2::Sha256>),
+    Sha384(hmac::Hmac<sha2::Sha384>),
+    Sha512(hmac::Hmac<sha2::Sha512>),
+}
+
+/// Keyed MACs of the last few secrets: keying costs two of the four or so
+/// hash blocks of a token's HMAC, and a verifier uses the same few secrets.
+const KEYED_MACS: usize = 8;
+
+thread_local! {
+    static KEYED: std::cell::RefCell<Vec<(Hash, Vec<u8>, KeyedMac)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn keyed_mac(hash: Hash, k: &[u8]) -> Option<KeyedMac> {
+    let cached = KEYED.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(h, key, _)| *h == hash && key.as_slice() == k)
+            .map(|(_, _, m)| m.clone())
+    });
+    if cached.is_some() {
+        return cached;
+    }
+    let mac = match hash {
+        Hash::Sha256 => KeyedMac::Sha256(KeyInit::new_from_slice(k).ok()?),
+        Hash::Sha384 => KeyedMac::Sha384(KeyInit::new_from_slice(k).ok()?),
+        Hash::Sha512 => KeyedMac::Sha512(KeyInit::new_from_slice(k).ok()?),
+    };
+    KEYED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEYED_MACS {
+            c.remove(0);
+        }
+        c.push((hash, k.to_vec(), mac.clone()));
+    });
+    Some(mac)
+}
+
 fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
     // verify_slice compares in constant time and requires the full tag length.
-    fn run<M: Mac + KeyInit>(k: &[u8], input: &[u8], sig: &[u8]) -> bool {
-        match <M as KeyInit>::new_from_slice(k) {
-            Ok(mut mac) => {
-                mac.update(input);
-                mac.verify_slice(sig).is_ok()
-            }
-            Err(_) => false,
-        }
+    fn run<M: Mac>(mut mac: M, input: &[u8], sig: &[u8]) -> bool {
+        mac.update(input);
+        mac.verify_slice(sig).is_ok()
     }
-    match hash {
-        Hash::Sha256 => run::<hmac::Hmac<sha2::Sha256>>(k, input, sig),
-        Hash::Sha384 => run::<hmac::Hmac<sha2::Sha384>>(k, input, sig),
-        Hash::Sha512 => run::<hmac::Hmac<sha2::Sha512>>(k, input, sig),
+    match keyed_mac(hash, k) {
+        Some(KeyedMac::Sha256(m)) => run(m, input, sig),
+        Some(KeyedMac::Sha384(m)) => run(m, input, sig),
+        Some(KeyedMac::Sha512(m)) => run(m, input, sig),
+        None => false,
     }
 }
 

@@ -93,6 +93,50 @@ impl Default for Options {
     }
 }
 
+/// Times beyond this (about 285 million years) are treated as unbounded.
+const TIME_LIMIT: i64 = 9_000_000_000_000_000;
+const TIME_LIMIT_F: f64 = 9.0e15;
+
+/// A whole number of seconds from a float already clamped to ±[`TIME_LIMIT`].
+fn float_seconds(x: f64) -> i64 {
+    // A whole float within ±9e15 converts exactly (NaN to 0).
+    #[allow(clippy::cast_possible_truncation)]
+    let secs = x.trunc() as i64;
+    secs
+}
+
+/// Moves `guess` to the lower (`below`) or upper edge of the interval of
+/// times accepted by `ok`, which contains `inside`: the estimate from the
+/// claims is exact except where floats round, so a few steps settle it,
+/// and a bisection finishes the job if they do not.
+fn settle(guess: i64, inside: i64, below: bool, ok: &impl Fn(i64) -> bool) -> i64 {
+    let limit = TIME_LIMIT;
+    let step: i64 = if below { -1 } else { 1 };
+    let mut edge = guess.clamp(-limit, limit);
+    for _ in 0..4 {
+        // Widen while the next time outward is still accepted; narrow while this one is not.
+        if ok(edge) {
+            if edge.abs() >= limit || !ok(edge + step) {
+                return edge;
+            }
+            edge += step;
+        } else {
+            edge -= step;
+        }
+    }
+    // Bisection between a time known to pass (`inside`) and one known to fail.
+    let (mut good, mut bad) = (inside, if below { -limit - 1 } else { limit + 1 });
+    while (good - bad).abs() > 1 {
+        let mid = good + (bad - good) / 2;
+        if ok(mid) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    good
+}
+
 /// A verified token.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
@@ -173,6 +217,21 @@ impl Verifier {
         self
     }
 
+    /// Turns the built-in cache off, for a host that keeps verified results
+    /// itself (with [`Verifier::time_window`] and the key generation).
+    pub fn without_cache(mut self) -> Verifier {
+        self.cache = None;
+        self
+    }
+
+    /// Changes whenever any key set changes; a cached result is only valid
+    /// under the generation it was verified with.
+    pub fn key_generation(&self) -> u64 {
+        self.remotes
+            .iter()
+            .fold(0u64, |acc, (r, _)| acc.wrapping_add(r.generation()))
+    }
+
     /// The fixed keys (inline and Supabase secret).
     pub fn keys(&self) -> &[KeyEntry] {
         &self.keys
@@ -201,6 +260,11 @@ impl Verifier {
                     .is_some_and(|(r, _)| r.on_key_not_found(now_ms))
             })
             .collect()
+    }
+
+    /// The key at `index` of [`Verified::key`] (fixed keys, then remote keys).
+    pub fn key_at(&self, index: usize) -> Option<&Key> {
+        self.entries().get(index).map(|(k, _)| *k)
     }
 
     /// Every key in source order with the options of its source.
@@ -239,6 +303,9 @@ impl Verifier {
         now: i64,
         timed_out: &[usize],
     ) -> Result<Verified, Error> {
+        if self.cache.is_none() {
+            return self.verify_uncached(token, now, timed_out);
+        }
         self.verify_map(token, now, timed_out, Verified::clone)
     }
 
@@ -271,15 +338,9 @@ impl Verifier {
         Ok(out)
     }
 
-    /// Changes whenever any key set changes.
-    fn key_generation(&self) -> u64 {
-        self.remotes
-            .iter()
-            .fold(0u64, |acc, (r, _)| acc.wrapping_add(r.generation()))
-    }
-
-    /// The checks that depend on the time, again, for a cached result.
-    fn times_still_valid(&self, v: &Verified, now: i64) -> bool {
+    /// The checks that depend on the time (`exp`, `nbf`, and `iat` under the
+    /// strict profile), again, for a cached result.
+    pub fn times_still_valid(&self, v: &Verified, now: i64) -> bool {
         if claims::check_registered(&v.claims, now).is_err() {
             return false;
         }
@@ -288,6 +349,48 @@ impl Verifier {
                 .get("iat")
                 .and_then(Value::as_f64)
                 .is_none_or(|iat| iat <= now as f64 + claims::LEEWAY)
+    }
+
+    /// The times (unix seconds, inclusive) at which a result verified at
+    /// `now` still passes [`Verifier::times_still_valid`]: the checks are
+    /// monotonic in time, so the times form one interval. A cache held by
+    /// the host keeps it and compares `now` against it on every hit. The
+    /// bounds come from the claims and are then settled against the checks
+    /// themselves, so that they agree at every representable time.
+    pub fn time_window(&self, v: &Verified, now: i64) -> (i64, i64) {
+        if !self.times_still_valid(v, now) {
+            return (1, 0);
+        }
+        let ok = |t: i64| self.times_still_valid(v, t);
+        let claim = |name: &str| v.claims.get(name).and_then(Value::as_f64);
+        let mut from = claim("nbf");
+        if self.options.strict.enabled {
+            from = match (from, claim("iat")) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        let estimate = |x: Option<f64>, default: i64| {
+            x.map_or(default, |x| {
+                float_seconds(x.clamp(-TIME_LIMIT_F, TIME_LIMIT_F))
+            })
+        };
+        let lo = settle(
+            estimate(from.map(|f| (f - claims::LEEWAY).ceil()), -TIME_LIMIT),
+            now,
+            true,
+            &ok,
+        );
+        let hi = settle(
+            estimate(
+                claim("exp").map(|e| (e + claims::LEEWAY).ceil() - 1.0),
+                TIME_LIMIT,
+            ),
+            now,
+            false,
+            &ok,
+        );
+        (lo, hi)
     }
 
     /// Cache statistics: (entries, hits, misses).

@@ -159,3 +159,47 @@ fn the_cache_can_be_turned_off() {
     assert!(from_options(r#"{"supabaseJwtSecret":"s","cache":{"maxEntries":0}}"#).is_err());
     assert!(from_options(r#"{"supabaseJwtSecret":"s","cache":"yes"}"#).is_err());
 }
+
+/// The window a host-held cache keeps agrees with the time checks at and
+/// around both of its edges, for whole, fractional, huge and absent times,
+/// with and without the strict profile.
+#[test]
+fn the_time_window_agrees_with_the_time_checks() {
+    let times = [
+        format!(r#""iat":{NOW},"exp":{}"#, NOW + 600),
+        format!(r#""iat":{NOW},"exp":{}.5,"nbf":{}.25"#, NOW + 600, NOW - 30),
+        format!(r#""iat":{}.75,"exp":{}"#, NOW + 50, NOW + 100),
+        format!(r#""iat":{NOW},"exp":{},"nbf":{}"#, NOW + 90, NOW + 59),
+        r#""iat":-1e300,"exp":1e300"#.to_string(),
+        format!(r#""iat":{NOW},"exp":9007199254740993,"nbf":-9007199254740993"#),
+        format!(r#""iat":{NOW},"exp":{}.9999999"#, NOW - 59),
+    ];
+    for strict in ["", r#","strict":true,"maxLifetimeSeconds":1e308"#] {
+        let v = from_options(&format!(
+            r#"{{"jwks":{{"keys":[{{"kty":"oct","alg":"HS256","k":"{}"}}]}},"audience":"a","maxLifetimeSeconds":1e308{strict}}}"#,
+            encode(SECRET)
+        ))
+        .unwrap();
+        for t in &times {
+            let token = hs256(&format!(r#"{{"sub":"u","aud":"a",{t}}}"#), None);
+            let verified = match v.verify(&token, NOW) {
+                Ok(x) => x,
+                Err(e) => panic!("{t} {strict}: {e}"),
+            };
+            let (lo, hi) = v.time_window(&verified, NOW);
+            assert!(lo <= NOW && NOW <= hi, "{t}: {lo}..{hi}");
+            // ±9e15 s stands for "unbounded" (JavaScript times stay within ±8.64e12).
+            let probes = [lo - 2, lo - 1, lo, lo + 1, hi - 1, hi, hi + 1, hi + 2];
+            for at in probes
+                .into_iter()
+                .filter(|t| t.abs() <= 9_000_000_000_000_000)
+            {
+                assert_eq!(
+                    v.times_still_valid(&verified, at),
+                    (lo..=hi).contains(&at),
+                    "{t} {strict}: window {lo}..={hi}, at {at}"
+                );
+            }
+        }
+    }
+}

@@ -3,10 +3,12 @@
 // synchronously, so require() returns a ready module.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initSync, setHostCrypto } from '../dist/powersync_jwt.js';
+import * as wasm from '../dist/powersync_jwt.js';
+import { hosts } from '../async-host.mjs';
 import { nodeHostCrypto } from '../node-crypto.mjs';
 
-initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
-setHostCrypto(nodeHostCrypto());
+wasm.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
+wasm.setHostCrypto(nodeHostCrypto(wasm));
+hosts.sync = true;
 
 export * from '../api.mjs';

@@ -29,3 +29,71 @@ export function installPackage() {
   installed = { project, files: files.map((f) => f.path), import: () => import(join(project, 'node_modules/powersync-jwt/node.mjs')) };
   return installed;
 }
+
+/** Runs a case table through `lib` (an entry point's exports); returns the failures. */
+export async function runTable(lib, table) {
+  const { PowerSyncVerifier, VerificationError, ConfigError } = lib;
+  const verifiers = {};
+  const failures = [];
+  const build = (name) => {
+    const cfg = table.configs[name];
+    return cfg.camel ? new PowerSyncVerifier(cfg.camel) : PowerSyncVerifier.fromClientAuth(cfg.client_auth, cfg.options);
+  };
+  for (const c of table.cases) {
+    verifiers[c.config] ??= build(c.config);
+    const v = verifiers[c.config];
+    const e = c.expect;
+    try {
+      const r = await v.verify(tokenOf(c.token), { now: c.now });
+      if (!e.valid) failures.push(`${c.name}: accepted, expected ${e.code} ${e.message}`);
+      else if (r.userId !== e.userId) failures.push(`${c.name}: userId ${r.userId} != ${e.userId}`);
+      else if ('kid' in e && r.key.kid !== e.kid) failures.push(`${c.name}: kid ${r.key.kid} != ${e.kid}`);
+      else if (e.alg && r.alg !== e.alg) failures.push(`${c.name}: alg ${r.alg} != ${e.alg}`);
+    } catch (err) {
+      if (!(err instanceof VerificationError)) failures.push(`${c.name}: threw ${err}`);
+      else if (e.valid) failures.push(`${c.name}: rejected ${err.code} ${err.message} (${err.detail})`);
+      else if (err.code !== e.code || err.message !== e.message || err.reason !== e.reason) {
+        failures.push(`${c.name}: got ${err.code} ${err.message} (${err.reason}), expected ${e.code} ${e.message} (${e.reason})`);
+      }
+    }
+  }
+  for (const row of table.configErrors ?? []) {
+    try {
+      PowerSyncVerifier.fromClientAuth(row.client_auth);
+      failures.push(`${row.name}: configuration accepted`);
+    } catch (err) {
+      if (!(err instanceof ConfigError) || err.field !== row.field) failures.push(`${row.name}: ${err}`);
+    }
+  }
+  return failures;
+}
+
+// Wycheproof signature files run whole by the backend differential tests.
+const vectorsDir = process.env.POWERSYNC_VECTORS ?? join(root, '../shared/vectors');
+const FILES = [
+  ['ecdsa_secp256r1_sha256_p1363_test.json', 'ES256'], ['ecdsa_secp384r1_sha384_p1363_test.json', 'ES384'],
+  ['ecdsa_secp521r1_sha512_p1363_test.json', 'ES512'],
+  ['rsa_signature_2048_sha256_test.json', 'RS256'], ['rsa_signature_2048_sha384_test.json', 'RS384'], ['rsa_signature_2048_sha512_test.json', 'RS512'],
+  ['rsa_signature_3072_sha256_test.json', 'RS256'], ['rsa_signature_4096_sha512_test.json', 'RS512'],
+  ['rsa_pss_2048_sha256_mgf1_32_test.json', 'PS256'], ['rsa_pss_2048_sha384_mgf1_48_test.json', 'PS384'], ['rsa_pss_4096_sha512_mgf1_64_test.json', 'PS512'],
+  ['ed25519_test.json', 'EdDSA'], ['ed448_test.json', 'EdDSA'],
+];
+const CURVES = { secp256r1: ['P-256', 32], secp384r1: ['P-384', 48], secp521r1: ['P-521', 66] };
+const fixed = (hex, len) => Buffer.from(hex.padStart(len * 2, '0').slice(-len * 2), 'hex').toString('base64url');
+
+function groupJwk(g) {
+  if (g.publicKeyJwk || g.keyJwk) return g.publicKeyJwk ?? g.keyJwk;
+  const [crv, len] = CURVES[g.publicKey.curve];
+  return { kty: 'EC', crv, x: fixed(g.publicKey.wx, len), y: fixed(g.publicKey.wy, len) };
+}
+
+/** Every vector of the Wycheproof signature files: { file, tcId, alg, jwk, msg, sig }. */
+export function* signatureVectors() {
+  for (const [file, alg] of FILES) {
+    const doc = JSON.parse(readFileSync(join(vectorsDir, 'wycheproof', file), 'utf8'));
+    for (const g of doc.testGroups) {
+      const jwk = groupJwk(g);
+      for (const t of g.tests) yield { file, tcId: t.tcId, alg, jwk, msg: Buffer.from(t.msg, 'hex'), sig: Buffer.from(t.sig, 'hex') };
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// The hosts the entry points set up; not part of the public API. `sync`:
+// node:crypto answers signature checks synchronously from inside wasm (and
+// is then preferred); `async`: WebCrypto answers them between two passes.
+export const hosts = { sync: false, async: null };

@@ -1,0 +1,55 @@
+// The WebCrypto host (browsers, Workers, Deno) exercised in Node: the entry
+// used here (inline) has no node:crypto host, so asynchronous verification
+// defers RS*, PS*, ES* and Ed25519 checks to crypto.subtle. Every case and
+// attack row must come out exactly as expected, and every Wycheproof
+// signature vector must get the same answer from WebCrypto as from pure Rust.
+// (A separate file: node --test runs it in its own process.)
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { attacks, cases, installPackage, root, runTable, signatureVectors } from './helpers.mjs';
+
+const pkg = installPackage();
+const lib = await import(join(pkg.project, 'node_modules/powersync-jwt/inline.mjs'));
+
+test(`case table (${cases.cases.length} cases) with signatures checked by WebCrypto`, async () => {
+  assert.deepEqual(await runTable(lib, cases), []);
+});
+
+test(`attack catalogue (${attacks.cases.length} rows) with signatures checked by WebCrypto`, async () => {
+  assert.deepEqual(await runTable(lib, attacks), []);
+});
+
+test('WebCrypto and pure Rust decide every Wycheproof signature alike', async () => {
+  const check = async (v, backend) => {
+    try {
+      return await lib.verifySignature(v.alg, v.jwk, v.msg, v.sig, { backend });
+    } catch (e) {
+      if (e instanceof lib.VerificationError || e?.name === 'ConfigError') return `refused: ${e.message}`;
+      throw e;
+    }
+  };
+  let n = 0;
+  let accepted = 0;
+  const differ = [];
+  for (const v of signatureVectors()) {
+    const [web, rust] = [await check(v, 'webcrypto'), await check(v, 'rust')];
+    n++;
+    if (web === true) accepted++;
+    if (web !== rust) differ.push(`${v.file} tcId ${v.tcId}: webcrypto ${web}, rust ${rust}`);
+  }
+  assert.deepEqual(differ, []);
+  assert.ok(n > 2500, `${n} vectors`);
+  assert.ok(accepted > 1000, `${accepted} accepted`);
+});
+
+test('a verification that defers to WebCrypto gives the same result object as one in pure Rust', async () => {
+  const c = cases.cases.find((x) => x.name === 'RS256 valid (rsa2048)');
+  const cfg = cases.configs[c.config];
+  const v = lib.PowerSyncVerifier.fromClientAuth(cfg.client_auth, { ...cfg.options, cache: false });
+  const token = typeof c.token === 'string' ? c.token : null;
+  const viaWebCrypto = await v.verify(token, { now: c.now });
+  const viaRust = v.verifySync(token, { now: c.now });
+  assert.deepEqual(viaWebCrypto.toJSON(), viaRust.toJSON());
+});
