@@ -112,6 +112,21 @@ impl WasmVerifier {
     }
 }
 
+/// For Rust callers (the wasm tests): what JavaScript does through memory views.
+impl WasmVerifier {
+    /// Copies `token` into the token buffer; returns its length for `verify_buffer`.
+    pub fn load_token(&mut self, token: &str) -> usize {
+        self.buffer.clear();
+        self.buffer.extend_from_slice(token.as_bytes());
+        token.len()
+    }
+
+    /// The status slot of the last verification: 0 verified, 1 refused, 2 deferred.
+    pub fn last_status(&self) -> f64 {
+        self.slots[slot::STATUS]
+    }
+}
+
 fn timed_out_list(timed_out: Option<Vec<u32>>) -> Vec<usize> {
     timed_out
         .unwrap_or_default()
