@@ -870,30 +870,41 @@ struct Call {
     pending: Vec<Pending>,
 }
 
+/// Key ids handed to the hosts, by RFC 7638 thumbprint. An id is not
+/// reused before 2^32 keys (the hosts cache imported keys by id, so a reused id could check
+/// a signature with another key); the table itself is bounded.
+#[derive(Default)]
+struct KeyIds {
+    by_thumbprint: std::collections::HashMap<String, u32>,
+    /// Ids whose JWK the synchronous host has been given.
+    sent: std::collections::HashSet<u32>,
+    next: u32,
+}
+
 thread_local! {
     static HOST: std::cell::RefCell<Option<Host>> = const { std::cell::RefCell::new(None) };
-    /// Key ids by RFC 7638 thumbprint, and the ids the host has been sent.
-    static KEY_IDS: std::cell::RefCell<(std::collections::HashMap<String, u32>, std::collections::HashSet<u32>)> = std::cell::RefCell::new(Default::default());
+    static KEY_IDS: std::cell::RefCell<KeyIds> = std::cell::RefCell::new(KeyIds::default());
     static CALL: std::cell::RefCell<Call> = std::cell::RefCell::new(Call::default());
 }
 
-/// At most this many key ids are remembered; then the table starts again
-/// (the hosts keep at most as many keys).
+/// At most this many thumbprints are remembered; then the table starts
+/// again, with fresh ids (the hosts keep at most as many keys).
 const MAX_KEY_IDS: usize = 1000;
 
-/// The host's id for `key`.
+/// The hosts' id for `key`.
 fn key_id(key: &crate::Key) -> u32 {
     KEY_IDS.with(|k| {
-        let (ids, sent) = &mut *k.borrow_mut();
-        if let Some(id) = ids.get(&key.thumbprint) {
+        let ids = &mut *k.borrow_mut();
+        if let Some(id) = ids.by_thumbprint.get(&key.thumbprint) {
             return *id;
         }
-        if ids.len() >= MAX_KEY_IDS {
-            ids.clear();
-            sent.clear();
+        if ids.by_thumbprint.len() >= MAX_KEY_IDS {
+            ids.by_thumbprint.clear();
+            ids.sent.clear();
         }
-        let id = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-        ids.insert(key.thumbprint.clone(), id);
+        let id = ids.next;
+        ids.next = ids.next.wrapping_add(1);
+        ids.by_thumbprint.insert(key.thumbprint.clone(), id);
         id
     })
 }
@@ -910,7 +921,7 @@ fn alg_index(alg: Algorithm) -> u32 {
 #[wasm_bindgen(js_name = setHostCrypto)]
 pub fn set_host_crypto(host: Option<Host>) {
     HOST.with(|h| *h.borrow_mut() = host);
-    KEY_IDS.with(|k| k.borrow_mut().1.clear());
+    KEY_IDS.with(|k| k.borrow_mut().sent.clear());
 }
 
 /// The wasm memory, for the views the JavaScript layer keeps.
@@ -1001,11 +1012,11 @@ impl HostBackend {
                 )
                 .ok()
             };
-            let sent = KEY_IDS.with(|k| k.borrow().1.contains(&id));
+            let sent = KEY_IDS.with(|k| k.borrow().sent.contains(&id));
             let mut answer = if sent { ask()? } else { -1 };
             if answer == -1 {
                 host.add_key(id, &key.public_jwk_json()).ok()?;
-                KEY_IDS.with(|k| k.borrow_mut().1.insert(id));
+                KEY_IDS.with(|k| k.borrow_mut().sent.insert(id));
                 answer = ask()?;
             }
             match answer {

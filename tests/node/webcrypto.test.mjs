@@ -53,3 +53,15 @@ test('a verification that defers to WebCrypto gives the same result object as on
   const viaRust = v.verifySync(token, { now: c.now });
   assert.deepEqual(viaWebCrypto.toJSON(), viaRust.toJSON());
 });
+
+test('key ids are never reused: past the table size a new key is not checked with an old imported key', async () => {
+  const { generateKeyPairSync, sign } = await import('node:crypto');
+  const data = Buffer.from('signed bytes');
+  const keys = Array.from({ length: 1002 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+  const jwkOf = (k) => k.publicKey.export({ format: 'jwk' });
+  const sigOf = (k) => sign('sha256', data, { key: k.privateKey, dsaEncoding: 'ieee-p1363' });
+  for (const k of keys.slice(0, 1001)) assert.equal(await lib.verifySignature('ES256', jwkOf(k), data, sigOf(k), { backend: 'webcrypto' }), true);
+  const last = keys[1001];
+  assert.equal(await lib.verifySignature('ES256', jwkOf(last), data, sigOf(keys[0]), { backend: 'webcrypto' }), false, 'signed by another key');
+  assert.equal(await lib.verifySignature('ES256', jwkOf(last), data, sigOf(last), { backend: 'webcrypto' }), true);
+});
