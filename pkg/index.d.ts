@@ -144,9 +144,9 @@ export interface KeySourceStatus {
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * A verified token. Frozen, claims included (cached results are shared
- * between calls); `header` is parsed on first use; JSON.stringify gives
- * every member.
+ * A verified token. Frozen; with the cache on (the default) its claims are
+ * frozen too, since a hit returns the same object to every caller. `header`
+ * is parsed on first use; JSON.stringify gives every member.
  */
 export interface VerifiedToken {
   /** The `sub` claim as in the token (any JSON type). */
