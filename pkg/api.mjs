@@ -3,7 +3,7 @@
 // Logic lives in the Rust core; this file only converts arguments and results.
 import * as wasm from './dist/powersync_jwt.js';
 import { hosts } from './async-host.mjs';
-import { webCryptoChecker } from './webcrypto.mjs';
+import { webCryptoHost } from './webcrypto.mjs';
 
 /** A token was refused. `code` is the PowerSync code, `reason` a finer stable id. */
 export class VerificationError extends Error {
@@ -399,9 +399,7 @@ export class PowerSyncVerifier {
     for (let round = 0; hosts.async !== null && !hosts.sync && round < 4; round++) {
       const text = this.#run(token, now, late, true, answers.length ? Uint32Array.from(answers) : undefined);
       if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, now);
-      const checks = JSON.parse(wasm.pendingChecks());
-      const bytes = checks.map((_, i) => [wasm.pendingBytes(i, false), wasm.pendingBytes(i, true)]);
-      answers = answers.concat(await hosts.async.answer(checks, bytes));
+      answers = answers.concat(await answerPending(hosts.async));
     }
     return this.#result(token, this.#run(token, now, late, false, undefined), now);
   }
@@ -607,10 +605,17 @@ export function verifySignature(alg, jwk, data, signature, options) {
   return (async () => {
     const first = call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', undefined));
     if (first !== undefined) return first;
-    const [c] = JSON.parse(wasm.pendingChecks());
-    const verdict = await (signatureChecker ??= webCryptoChecker())(c.alg, c.jwk, c.key, wasm.pendingBytes(0, false), wasm.pendingBytes(0, true));
-    return call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', Uint32Array.of(c.key, c.algIndex, verdict)));
+    const answers = await answerPending(hosts.async ?? (ownWebCrypto ??= webCryptoHost()));
+    return call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', Uint32Array.from(answers)));
   })();
 }
 
-let signatureChecker;
+// The WebCrypto host of verifySignature where the entry point set none (Node).
+let ownWebCrypto;
+
+/** Has `host` answer the checks the last deferred call left pending (their bytes copied out first). */
+function answerPending(host) {
+  const checks = JSON.parse(wasm.pendingChecks());
+  const bytes = checks.map((_, i) => [wasm.pendingBytes(i, false), wasm.pendingBytes(i, true)]);
+  return host.answer(checks, bytes);
+}

@@ -20,7 +20,7 @@ function params(alg, jwk) {
 }
 
 /** `check(alg, jwk, keyId, data, signature)` → Promise of a verdict; keys cached by id and algorithm. */
-export function webCryptoChecker(subtle = globalThis.crypto?.subtle) {
+function webCryptoChecker(subtle = globalThis.crypto?.subtle) {
   const keys = new Map();
   return async (alg, jwk, keyId, data, signature) => {
     const id = `${keyId}:${alg}`;
@@ -42,14 +42,18 @@ export function webCryptoChecker(subtle = globalThis.crypto?.subtle) {
   };
 }
 
-/** Makes WebCrypto answer the signature checks of asynchronous verifications. */
-export function useWebCrypto(subtle = globalThis.crypto?.subtle) {
-  if (!subtle) return;
+/** A host that answers the core's pending checks with WebCrypto: `answer(checks, bytes)` → (key, algIndex, verdict) triples. */
+export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
   const check = webCryptoChecker(subtle);
-  hosts.async = {
+  return {
     async answer(checks, bytes) {
       const verdicts = await Promise.all(checks.map((c, i) => check(c.alg, c.jwk, c.key, bytes[i][0], bytes[i][1])));
       return checks.flatMap((c, i) => [c.key, c.algIndex, verdicts[i]]);
     },
   };
+}
+
+/** Makes WebCrypto answer the signature checks of asynchronous verifications. */
+export function useWebCrypto(subtle = globalThis.crypto?.subtle) {
+  if (subtle) hosts.async = webCryptoHost(subtle);
 }

@@ -74,7 +74,8 @@ mod slot {
     pub const ALG: usize = 2;
     /// 1 when the user id is the `sub` claim itself (a string).
     pub const USER_ID_IS_SUB: usize = 3;
-    /// First and last second (inclusive) at which the result's time checks pass.
+    /// First and last second (inclusive) at which the result's time checks pass
+    /// (set only when the JavaScript layer keeps a cache).
     pub const FROM: usize = 4;
     pub const UNTIL: usize = 5;
     /// Key generation the result was verified under.
@@ -205,19 +206,8 @@ impl WasmVerifier {
         let now = whole_seconds(now);
         let bytes = self.buffer.get(..len).unwrap_or_default();
         let result = match std::str::from_utf8(bytes) {
-            Ok(token) => CALL.with(|c| {
-                c.replace(Call {
-                    defer,
-                    answers: answers.unwrap_or_default(),
-                    pending: Vec::new(),
-                });
-                let r = self.inner.verify_with(token, now, &timed_out);
-                let mut c = c.borrow_mut();
-                // Later calls (explain, verifySignature) do not defer; the
-                // pending checks stay for pendingChecks / pendingBytes.
-                c.defer = false;
-                c.answers.clear();
-                (r, !c.pending.is_empty())
+            Ok(token) => with_call(defer, answers, || {
+                self.inner.verify_with(token, now, &timed_out)
             }),
             Err(_) => (Err(Error::malformed("token is not UTF-8")), false),
         };
@@ -234,13 +224,15 @@ impl WasmVerifier {
             (Ok(v), false) => {
                 slots[slot::STATUS] = 0.0;
                 slots[slot::KEY] = num(v.key.index);
-                slots[slot::ALG] =
-                    num(Algorithm::ALL.iter().position(|a| *a == v.alg).unwrap_or(0));
+                slots[slot::ALG] = f64::from(alg_index(v.alg));
                 let is_sub = matches!(v.claims.get("sub"), Some(crate::json::Value::String(_)));
                 slots[slot::USER_ID_IS_SUB] = f64::from(u8::from(is_sub));
-                let (from, until) = self.inner.time_window(&v, now);
-                slots[slot::FROM] = from as f64;
-                slots[slot::UNTIL] = until as f64;
+                // The window is for the JavaScript cache only.
+                if self.cache_entries > 0 {
+                    let (from, until) = self.inner.time_window(&v, now);
+                    slots[slot::FROM] = from as f64;
+                    slots[slot::UNTIL] = until as f64;
+                }
                 slots[slot::GENERATION] = self.inner.key_generation() as f64;
                 slots[slot::HEADER_LEN] = num(v.header_json.encode_utf16().count());
                 self.last_user_id = if is_sub { None } else { v.user_id };
@@ -887,6 +879,29 @@ thread_local! {
     static CALL: std::cell::RefCell<Call> = std::cell::RefCell::new(Call::default());
 }
 
+/// Runs `f` as a verification that defers the checks the asynchronous
+/// host must answer (when `defer`), given the `answers` so far; returns
+/// its outcome and whether checks are pending (the outcome is then void).
+/// Later calls (explain, verifySignature) do not defer; the pending checks
+/// stay for `pendingChecks` / `pendingBytes`.
+fn with_call<R>(defer: bool, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -> (R, bool) {
+    CALL.with(|c| {
+        c.replace(Call {
+            defer,
+            answers: answers.unwrap_or_default(),
+            pending: Vec::new(),
+        })
+    });
+    let r = f();
+    let pending = CALL.with(|c| {
+        let mut c = c.borrow_mut();
+        c.defer = false;
+        c.answers.clear();
+        !c.pending.is_empty()
+    });
+    (r, pending)
+}
+
 /// At most this many thumbprints are remembered; then the table starts
 /// again, with fresh ids (the hosts keep at most as many keys).
 const MAX_KEY_IDS: usize = 1000;
@@ -1108,22 +1123,12 @@ pub fn verify_signature(
     crate::crypto::check_key_for(a, key).map_err(|e| verification_error(&e))?;
     Ok(match backend {
         "rust" => crate::PureRust.verify(a, key, data, signature).into(),
-        "defer" => CALL.with(|c| {
-            c.replace(Call {
-                defer: true,
-                answers: answers.unwrap_or_default(),
-                pending: Vec::new(),
-            });
-            let ok = HostBackend.verify(a, key, data, signature);
-            let mut c = c.borrow_mut();
-            c.defer = false;
-            c.answers.clear();
-            if c.pending.is_empty() {
-                ok.into()
-            } else {
-                JsValue::UNDEFINED
-            }
-        }),
+        "defer" => match with_call(true, answers, || {
+            HostBackend.verify(a, key, data, signature)
+        }) {
+            (_, true) => JsValue::UNDEFINED,
+            (ok, false) => ok.into(),
+        },
         _ => HostBackend.verify(a, key, data, signature).into(),
     })
 }

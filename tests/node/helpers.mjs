@@ -97,3 +97,29 @@ export function* signatureVectors() {
     }
   }
 }
+
+/**
+ * Every Wycheproof signature vector through `verifySignature` of `lib` with
+ * backends `a` and `b`: how many vectors, how many `a` accepted, and where
+ * the two differ (a refusal of the key counts as an answer).
+ */
+export async function compareBackends(lib, a, b) {
+  const check = async (v, backend) => {
+    try {
+      return await lib.verifySignature(v.alg, v.jwk, v.msg, v.sig, { backend });
+    } catch (e) {
+      if (e instanceof lib.VerificationError || e?.name === 'ConfigError') return `refused: ${e.message}`;
+      throw e;
+    }
+  };
+  let n = 0;
+  let accepted = 0;
+  const differ = [];
+  for (const v of signatureVectors()) {
+    const [x, y] = [await check(v, a), await check(v, b)];
+    n++;
+    if (x === true) accepted++;
+    if (x !== y) differ.push(`${v.file} tcId ${v.tcId}: ${a} ${x}, ${b} ${y}`);
+  }
+  return { n, accepted, differ };
+}

@@ -5,10 +5,9 @@
 // signature vector must get the same answer from WebCrypto as from pure Rust.
 // (A separate file: node --test runs it in its own process.)
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { attacks, cases, installPackage, root, runTable, signatureVectors } from './helpers.mjs';
+import { attacks, cases, compareBackends, installPackage, runTable } from './helpers.mjs';
 
 const pkg = installPackage();
 const lib = await import(join(pkg.project, 'node_modules/powersync-jwt/inline.mjs'));
@@ -22,23 +21,7 @@ test(`attack catalogue (${attacks.cases.length} rows) with signatures checked by
 });
 
 test('WebCrypto and pure Rust decide every Wycheproof signature alike', async () => {
-  const check = async (v, backend) => {
-    try {
-      return await lib.verifySignature(v.alg, v.jwk, v.msg, v.sig, { backend });
-    } catch (e) {
-      if (e instanceof lib.VerificationError || e?.name === 'ConfigError') return `refused: ${e.message}`;
-      throw e;
-    }
-  };
-  let n = 0;
-  let accepted = 0;
-  const differ = [];
-  for (const v of signatureVectors()) {
-    const [web, rust] = [await check(v, 'webcrypto'), await check(v, 'rust')];
-    n++;
-    if (web === true) accepted++;
-    if (web !== rust) differ.push(`${v.file} tcId ${v.tcId}: webcrypto ${web}, rust ${rust}`);
-  }
+  const { n, accepted, differ } = await compareBackends(lib, 'webcrypto', 'rust');
   assert.deepEqual(differ, []);
   assert.ok(n > 2500, `${n} vectors`);
   assert.ok(accepted > 1000, `${accepted} accepted`);
