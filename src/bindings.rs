@@ -12,7 +12,7 @@ use crate::jwk::{KeyIssue, KeyRules};
 use crate::jwks::KeySet;
 use crate::jws;
 use crate::token::segment_text;
-use crate::verifier::Verifier;
+use crate::verifier::{whole_seconds, Verifier};
 use crate::{b64, Algorithm, SignatureBackend};
 use std::fmt::Write;
 use wasm_bindgen::prelude::*;
@@ -50,15 +50,6 @@ fn config_error(e: &ConfigError) -> JsValue {
             .map_or_else(|| "null".to_string(), |i| i.to_string()),
         opt(e.field.as_deref())
     ))
-}
-
-/// Seconds since the epoch as the service counts them (floored).
-fn whole_seconds(now: f64) -> i64 {
-    // Finite and within ±8.64e12 is checked by the JavaScript caller; clamp
-    // anyway. A whole float within ±9e15 converts to i64 exactly (NaN to 0).
-    #[allow(clippy::cast_possible_truncation)]
-    let secs = now.floor().clamp(-9.0e15, 9.0e15) as i64;
-    secs
 }
 
 /// What a verification leaves in [`WasmVerifier::slots`] for the

@@ -97,11 +97,13 @@ impl Default for Options {
 const TIME_LIMIT: i64 = 9_000_000_000_000_000;
 const TIME_LIMIT_F: f64 = 9.0e15;
 
-/// A whole number of seconds from a float already clamped to ±[`TIME_LIMIT`].
-fn float_seconds(x: f64) -> i64 {
-    // A whole float within ±9e15 converts exactly (NaN to 0).
+/// Whole seconds (floored) from a time in seconds, as the service counts
+/// `now`; clamped to ±[`TIME_LIMIT`] (JavaScript callers stay within
+/// ±8.64e12), NaN as 0.
+pub fn whole_seconds(x: f64) -> i64 {
+    // A whole float within ±9e15 converts to i64 exactly.
     #[allow(clippy::cast_possible_truncation)]
-    let secs = x.trunc() as i64;
+    let secs = x.floor().clamp(-TIME_LIMIT_F, TIME_LIMIT_F) as i64;
     secs
 }
 
@@ -370,11 +372,7 @@ impl Verifier {
                 (a, b) => a.or(b),
             };
         }
-        let estimate = |x: Option<f64>, default: i64| {
-            x.map_or(default, |x| {
-                float_seconds(x.clamp(-TIME_LIMIT_F, TIME_LIMIT_F))
-            })
-        };
+        let estimate = |x: Option<f64>, default: i64| x.map_or(default, whole_seconds);
         let lo = settle(
             estimate(from.map(|f| (f - claims::LEEWAY).ceil()), -TIME_LIMIT),
             now,
