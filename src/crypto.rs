@@ -5,7 +5,7 @@ use crate::alg::{Algorithm, Family, Hash};
 use crate::error::Error;
 use crate::jwk::{EcCurve, Key, KeyMaterial, OkpCurve};
 use hmac::{KeyInit, Mac};
-use rsa::signature::Verifier as _;
+use p256::ecdsa::signature::Verifier as _;
 
 /// Checks one signature. Decisions (which key, which algorithm, key sizes)
 /// are made before a backend is called; it only answers "does it verify".
@@ -93,7 +93,8 @@ pub fn signature_shape_ok(key: &KeyMaterial, sig: &[u8]) -> bool {
     }
 }
 
-/// Pure-Rust signature checks (RustCrypto, ed25519-compact); works everywhere.
+/// Pure-Rust signature checks (src/rsassa.rs for RSA, RustCrypto curves,
+/// ed25519-compact, ed448-goldilocks); works everywhere.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PureRust;
 
@@ -167,47 +168,12 @@ fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
 }
 
 fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> bool {
-    let bits = u32::try_from(n.len() * 8).unwrap_or(u32::MAX);
-    let (Ok(n), Ok(e)) = (
-        rsa::BoxedUint::from_be_slice(n, bits),
-        rsa::BoxedUint::from_be_slice(e, 64),
-    ) else {
-        return false;
+    let padding = match alg.family() {
+        Family::RsaPkcs1 => crate::rsassa::Padding::Pkcs1v15,
+        Family::RsaPss => crate::rsassa::Padding::Pss,
+        _ => return false,
     };
-    let Ok(pk) = rsa::PublicKey::new_with_size_limits(n, e, 2048..=crate::jwk::MAX_RSA_BITS) else {
-        return false;
-    };
-    let Ok(s) = rsa::pkcs1v15::Signature::from_bytes_with_max_len(sig, sig.len()) else {
-        return false;
-    };
-    match alg {
-        Algorithm::RS256 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(pk)
-            .verify(input, &s)
-            .is_ok(),
-        Algorithm::RS384 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha384>::new(pk)
-            .verify(input, &s)
-            .is_ok(),
-        Algorithm::RS512 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha512>::new(pk)
-            .verify(input, &s)
-            .is_ok(),
-        Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
-            let Ok(s) = rsa::pss::Signature::from_bytes_with_max_len(sig, sig.len()) else {
-                return false;
-            };
-            match alg {
-                Algorithm::PS256 => rsa::pss::VerifyingKey::<sha2::Sha256>::new(pk)
-                    .verify(input, &s)
-                    .is_ok(),
-                Algorithm::PS384 => rsa::pss::VerifyingKey::<sha2::Sha384>::new(pk)
-                    .verify(input, &s)
-                    .is_ok(),
-                _ => rsa::pss::VerifyingKey::<sha2::Sha512>::new(pk)
-                    .verify(input, &s)
-                    .is_ok(),
-            }
-        }
-        _ => false,
-    }
+    crate::rsassa::verify(padding, alg.hash(), n, e, input, sig)
 }
 
 fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) -> bool {

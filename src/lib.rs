@@ -11,6 +11,7 @@ pub mod claims;
 pub mod config;
 pub mod crypto;
 pub mod error;
+#[cfg(feature = "issue")]
 pub mod issue;
 pub mod jsfmt;
 pub mod json;
@@ -19,6 +20,7 @@ pub mod jwks;
 pub mod jws;
 pub mod providers;
 pub mod remote;
+pub mod rsassa;
 pub mod token;
 pub mod url_policy;
 pub mod verifier;
