@@ -6,7 +6,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_OPT := tools/node_modules/.bin/wasm-opt
 ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
-SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs pkg/node-crypto.mjs pkg/async-host.mjs pkg/webcrypto.mjs
+ISSUING_WASM := pkg/dist/powersync_jwt_issuing_bg.wasm
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs pkg/node-crypto.mjs pkg/async-host.mjs pkg/webcrypto.mjs Makefile
 
 .DELETE_ON_ERROR:
 .PHONY: setup build demo bench test test-rust test-wasm test-node test-fuzz fuzz lint clean
@@ -21,18 +24,26 @@ build: setup $(WASM) pkg/README.md
 pkg/README.md: README.md
 	cp README.md pkg/README.md
 
+# Two modules from one crate: the verifier (loaded at start) and the issuing
+# module (key generation, signing; loaded on first use), each with only its
+# feature's bindings, so verifying never loads RSA key generation.
 $(WASM): $(SRC)
-	@echo "[build] wasm-pack (release, web target)"
-	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt
+	@echo "[build] wasm-pack (release, web target): the verifier module"
+	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt \
+	  -- --no-default-features --features verifier
+	@echo "[build] wasm-pack (release, web target): the issuing module"
+	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt_issuing \
+	  -- --no-default-features --features issue
 	rm -f pkg/dist/.gitignore pkg/dist/package.json pkg/dist/README.md
-	$(WASM_OPT) -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-	  --enable-mutable-globals --enable-reference-types --enable-multivalue $(WASM) -o $(WASM)
-	@echo "[build] dist/node.cjs (CommonJS) and dist/wasm-base64.mjs (inline entry)"
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM) -o $(WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(ISSUING_WASM) -o $(ISSUING_WASM)
+	@echo "[build] dist/node.cjs (CommonJS), dist/wasm-base64.mjs and dist/issuing-base64.mjs (inline entry)"
 	$(ESBUILD) pkg/entries/node-cjs.mjs --bundle --format=cjs --platform=node --outfile=pkg/dist/node.cjs \
 	  --log-level=warning --log-override:empty-import-meta=silent
-	node -e 'const fs=require("fs");fs.writeFileSync("pkg/dist/wasm-base64.mjs","export default \""+fs.readFileSync("$(WASM)").toString("base64")+"\";\n")'
+	node -e 'const fs=require("fs");for(const [w,o] of [["$(WASM)","wasm-base64"],["$(ISSUING_WASM)","issuing-base64"]])fs.writeFileSync("pkg/dist/"+o+".mjs","export default \""+fs.readFileSync(w).toString("base64")+"\";\n")'
 	@node scripts/smoke.mjs
 	@printf '[build] %s: %s bytes, %s gzipped\n' $(WASM) $$(stat -c %s $(WASM)) $$(gzip -9c $(WASM) | wc -c)
+	@printf '[build] %s: %s bytes, %s gzipped\n' $(ISSUING_WASM) $$(stat -c %s $(ISSUING_WASM)) $$(gzip -9c $(ISSUING_WASM) | wc -c)
 
 demo: build
 	@node scripts/demo.mjs

@@ -277,8 +277,11 @@ export interface GeneratedKeyPair {
   jwks: Jwks;
 }
 
-/** Generates a key pair; RSA generation takes seconds in pure Rust (see the README). */
-export function generateKeyPair(alg: VerifiedToken['alg'], options?: { kid?: string; modulusLength?: 2048 | 3072 | 4096 }): GeneratedKeyPair;
+/**
+ * Generates a key pair; RSA generation takes seconds in pure Rust (see the README).
+ * Asynchronous, like every issuing function: the issuing wasm module is loaded on first use.
+ */
+export function generateKeyPair(alg: VerifiedToken['alg'], options?: { kid?: string; modulusLength?: 2048 | 3072 | 4096 }): Promise<GeneratedKeyPair>;
 
 /** Durations: seconds, or text such as '90', '15m', '12h', '1d'. */
 export type Duration = number | string;
@@ -297,8 +300,8 @@ export interface SignOptions {
   now?: Date | number;
 }
 
-/** Signs a token; throws ConfigError for a token the PowerSync Service would reject unless allowInvalid. */
-export function signToken(claims: { [claim: string]: JsonValue }, privateJwk: Jwk | string, options?: SignOptions): string;
+/** Signs a token; rejects with ConfigError a token the PowerSync Service would refuse unless allowInvalid. */
+export function signToken(claims: { [claim: string]: JsonValue }, privateJwk: Jwk | string, options?: SignOptions): Promise<string>;
 
 export interface DevTokenOptions {
   subject: string;
@@ -313,7 +316,7 @@ export interface DevTokenOptions {
 }
 
 /** A development token with the key and the client_auth section that accepts it. */
-export function generateDevToken(options: DevTokenOptions): { token: string; key: Jwk; clientAuth: ClientAuth; clientAuthYaml: string };
+export function generateDevToken(options: DevTokenOptions): Promise<{ token: string; key: Jwk; clientAuth: ClientAuth; clientAuthYaml: string }>;
 
 /** Reads powersync.yaml text (the YAML subset such files use); `env` resolves `!env NAME`. */
 export function parsePowerSyncYaml(text: string, env?: { [name: string]: string | undefined }): JsonValue;

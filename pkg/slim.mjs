@@ -3,6 +3,7 @@
 // WebAssembly.Module of dist/powersync_jwt_bg.wasm.
 import initWasm, { initSync } from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
+import { hosts } from './async-host.mjs';
 
 let ready = false;
 
@@ -17,6 +18,26 @@ export async function init(source) {
   }
   ready = true;
 }
+
+/**
+ * For the issuing functions (generateKeyPair, signToken, generateDevToken): `await
+ * initIssuing(source)` once, with dist/powersync_jwt_issuing_bg.wasm in any form init takes.
+ */
+export async function initIssuing(source) {
+  const issuing = await import('./dist/powersync_jwt_issuing.js');
+  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    issuing.initSync({ module: source });
+  } else if (source instanceof URL || typeof source === 'string' || (typeof Response !== 'undefined' && source instanceof Response)) {
+    await issuing.default({ module_or_path: source });
+  } else {
+    throw new TypeError('initIssuing(source): source must be a URL, a string URL, a Response, bytes or a WebAssembly.Module');
+  }
+  hosts.issuing = () => issuing;
+}
+
+hosts.issuing = () => {
+  throw new Error('powersync-jwt/slim: call `await initIssuing(source)` with dist/powersync_jwt_issuing_bg.wasm before issuing');
+};
 
 useWebCrypto();
 

@@ -198,11 +198,11 @@ tokenBox.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKe
 $('generate').addEventListener('click', () => {
   const alg = $('gen-alg').value;
   $('gen-status').textContent = alg.startsWith('RS') ? 'Generating an RSA key (this can take a few seconds)…' : '';
-  setTimeout(() => {
+  setTimeout(async () => {
     try {
-      const k = generateKeyPair(alg);
+      const k = await generateKeyPair(alg);
       const aud = $('gen-aud').value.trim();
-      tokenBox.value = signToken({}, k.privateJwk, { subject: $('gen-sub').value, audience: aud, expiresIn: $('gen-exp').value });
+      tokenBox.value = await signToken({}, k.privateJwk, { subject: $('gen-sub').value, audience: aud, expiresIn: $('gen-exp').value });
       $('jwks').value = JSON.stringify(k.jwks, null, 2);
       document.querySelector('input[name=source][value=jwks]').click();
       $('audience').value = aud;

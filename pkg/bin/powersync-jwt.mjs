@@ -198,7 +198,7 @@ const commands = {
     if (o.help) return console.log(HELP.keygen), 0;
     if (!o.alg) throw new UsageError('--alg is required');
     const t0 = performance.now();
-    const k = generateKeyPair(o.alg, { kid: o.kid, modulusLength: o.bits ? Number(o.bits) : 2048 });
+    const k = await generateKeyPair(o.alg, { kid: o.kid, modulusLength: o.bits ? Number(o.bits) : 2048 });
     const ms = performance.now() - t0;
     if (o.out) {
       writeFileSync(o.out, JSON.stringify(k.privateJwk, null, 2) + '\n', { mode: 0o600 });
@@ -220,7 +220,7 @@ const commands = {
     if (!o.sub) throw new UsageError('--sub is required');
     if (!o.aud) throw new UsageError('--aud is required (the instance URL and the configured audiences)');
     const key = o.key ? JSON.parse(readFile(o.key, 'key')) : undefined;
-    const r = generateDevToken({ subject: o.sub, audience: o.aud, key, expiresIn: o['expires-in'] ?? '12h', kid: o.kid });
+    const r = await generateDevToken({ subject: o.sub, audience: o.aud, key, expiresIn: o['expires-in'] ?? '12h', kid: o.kid });
     if (o['write-key']) writeFileSync(o['write-key'], JSON.stringify(r.key, null, 2) + '\n', { mode: 0o600 });
     if (o.yaml) console.error(r.clientAuthYaml);
     console.log(r.token);

@@ -10,5 +10,10 @@ import { nodeHostCrypto } from '../node-crypto.mjs';
 wasm.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
 wasm.setHostCrypto(nodeHostCrypto(wasm));
 hosts.sync = true;
+hosts.issuing = async () => {
+  const issuing = await import('../dist/powersync_jwt_issuing.js');
+  issuing.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_issuing_bg.wasm')) });
+  return issuing;
+};
 
 export * from '../api.mjs';

@@ -17,9 +17,9 @@ const NOW = Math.floor(Date.now() / 1000);
 const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 // One RSA key for the RS* rows: generating is slow in pure Rust (see the README).
-const rsaKey = generateKeyPair('RS256', { kid: 'rsa' });
+const rsaKey = await generateKeyPair('RS256', { kid: 'rsa' });
 
-function keyFor(alg) {
+async function keyFor(alg) {
   if (alg.startsWith('RS')) {
     const priv = { ...rsaKey.privateJwk, alg };
     return { privateJwk: priv, publicJwk: { ...rsaKey.publicJwk, alg }, jwks: { keys: [{ ...rsaKey.publicJwk, alg }] } };
@@ -29,8 +29,8 @@ function keyFor(alg) {
 
 test('tokens we sign verify under jose and node:crypto, and under us', async () => {
   for (const alg of ALGS) {
-    const k = keyFor(alg);
-    const token = signToken({ aud: 'interop', team: 't' }, k.privateJwk, { subject: 'u', expiresIn: '1h' });
+    const k = await keyFor(alg);
+    const token = await signToken({ aud: 'interop', team: 't' }, k.privateJwk, { subject: 'u', expiresIn: '1h' });
     const v = new PowerSyncVerifier({ jwks: k.jwks, audience: 'interop' });
     assert.equal(v.verifySync(token).userId, 'u', alg);
     const joseKey = await jose.importJWK(alg.startsWith('HS') ? k.privateJwk : k.publicJwk, alg);
@@ -67,7 +67,7 @@ test('tokens jose signs verify under us, with keys jose generates', async () => 
     assert.equal(r.userId, 'from-jose', alg);
     assert.deepEqual(r.parameters, { a: 1 });
     // And a jose-made private JWK signs with us.
-    const ours = signToken({ aud: 'interop' }, { ...priv, alg, kid: 'j' }, { subject: 'x', expiresIn: 60 });
+    const ours = await signToken({ aud: 'interop' }, { ...priv, alg, kid: 'j' }, { subject: 'x', expiresIn: 60 });
     assert.equal(v.verifySync(ours).userId, 'x', `${alg} signed by us with jose's key`);
   }
 });
@@ -78,7 +78,7 @@ test('keys we generate import into jose and WebCrypto', async () => {
     ES384: { name: 'ECDSA', namedCurve: 'P-384' }, ES512: { name: 'ECDSA', namedCurve: 'P-521' }, EdDSA: { name: 'Ed25519' },
   };
   for (const [alg, params] of Object.entries(subtleAlg)) {
-    const k = keyFor(alg);
+    const k = await keyFor(alg);
     assert.ok(!('d' in k.publicJwk), `${alg}: the public JWK holds no private member`);
     await webcrypto.subtle.importKey('jwk', k.publicJwk, params, true, ['verify']);
     await webcrypto.subtle.importKey('jwk', k.privateJwk, params, true, ['sign']);
@@ -87,24 +87,24 @@ test('keys we generate import into jose and WebCrypto', async () => {
   }
 });
 
-test('signToken refuses what the service would reject, unless told', () => {
-  const k = generateKeyPair('ES256', { kid: 'e' });
-  const refuse = (claims, opts, field) => assert.throws(() => signToken(claims, k.privateJwk, opts), (e) => e instanceof ConfigError && e.field === field, field);
-  refuse({}, { expiresIn: 60 }, 'sub');
-  refuse({ sub: 'u' }, {}, 'exp');
-  refuse({ sub: 'u' }, { expiresIn: '2d' }, 'expiresIn');
-  refuse({ sub: 'u', parameters: [1] }, { expiresIn: 60 }, 'parameters');
-  assert.throws(() => signToken({ sub: 'u' }, k.publicJwk, { expiresIn: 60 }), (e) => e instanceof ConfigError && /private key/.test(e.message));
-  const t = signToken({}, k.privateJwk, { allowInvalid: true });
+test('signToken refuses what the service would reject, unless told', async () => {
+  const k = await generateKeyPair('ES256', { kid: 'e' });
+  const refuse = (claims, opts, field) => assert.rejects(() => signToken(claims, k.privateJwk, opts), (e) => e instanceof ConfigError && e.field === field, field);
+  await refuse({}, { expiresIn: 60 }, 'sub');
+  await refuse({ sub: 'u' }, {}, 'exp');
+  await refuse({ sub: 'u' }, { expiresIn: '2d' }, 'expiresIn');
+  await refuse({ sub: 'u', parameters: [1] }, { expiresIn: 60 }, 'parameters');
+  await assert.rejects(() => signToken({ sub: 'u' }, k.publicJwk, { expiresIn: 60 }), (e) => e instanceof ConfigError && /private key/.test(e.message));
+  const t = await signToken({}, k.privateJwk, { allowInvalid: true });
   assert.equal(t.split('.').length, 3);
-  const long = signToken({ sub: 'u' }, k.privateJwk, { expiresIn: '7d', maxLifetimeSeconds: 606000 });
+  const long = await signToken({ sub: 'u' }, k.privateJwk, { expiresIn: '7d', maxLifetimeSeconds: 606000 });
   assert.ok(long);
-  assert.throws(() => generateKeyPair('PS256'), ConfigError);
-  assert.throws(() => generateKeyPair('RS256', { modulusLength: 1024 }), ConfigError);
+  await assert.rejects(() => generateKeyPair('PS256'), ConfigError);
+  await assert.rejects(() => generateKeyPair('RS256', { modulusLength: 1024 }), ConfigError);
 });
 
-test('development tokens follow the self-hosted convention', () => {
-  const d = generateDevToken({ subject: 'dev-user', audience: ['http://localhost:8080', 'powersync'] });
+test('development tokens follow the self-hosted convention', async () => {
+  const d = await generateDevToken({ subject: 'dev-user', audience: ['http://localhost:8080', 'powersync'] });
   const payload = JSON.parse(Buffer.from(d.token.split('.')[1], 'base64url'));
   assert.equal(payload.iss, 'powersync-jwt');
   assert.deepEqual(payload.aud, ['http://localhost:8080', 'powersync']);
@@ -114,9 +114,9 @@ test('development tokens follow the self-hosted convention', () => {
   assert.deepEqual(fromYaml.audience, d.clientAuth.audience);
   assert.equal(PowerSyncVerifier.fromClientAuth(fromYaml).verifySync(d.token).userId, 'dev-user', 'the printed YAML accepts the token');
   assert.equal(PowerSyncVerifier.fromClientAuth(d.clientAuth).verifySync(d.token).userId, 'dev-user');
-  const again = generateDevToken({ subject: 'b', audience: 'powersync', key: d.key, expiresIn: '15m' });
+  const again = await generateDevToken({ subject: 'b', audience: 'powersync', key: d.key, expiresIn: '15m' });
   assert.equal(PowerSyncVerifier.fromClientAuth(d.clientAuth).verifySync(again.token).userId, 'b', 'an existing key is reused');
-  assert.throws(() => generateDevToken({ audience: 'a' }), ConfigError);
+  await assert.rejects(() => generateDevToken({ audience: 'a' }), ConfigError);
 });
 
 // --- the CLI, as installed from the tarball ----------------------------------------------------------
@@ -139,9 +139,9 @@ test('CLI: dev-token piped into verify --config prints a passing checklist', () 
   assert.match(v.out, /VALID/);
 });
 
-test('CLI: rejected tokens exit 1 with the failing check; --json shape', () => {
+test('CLI: rejected tokens exit 1 with the failing check; --json shape', async () => {
   const key = JSON.parse(readFileSync(join(pkg.project, 'dev.jwk.json'), 'utf8'));
-  const token = generateDevToken({ subject: 'u', audience: 'other-audience', key }).token;
+  const token = (await generateDevToken({ subject: 'u', audience: 'other-audience', key })).token;
   const v = cli(['verify', token, '--config', 'powersync.yaml']);
   assert.equal(v.code, 1);
   assert.match(v.out, /✗ audience\s+Unexpected "aud" claim value: "other-audience"/);
@@ -157,15 +157,15 @@ test('CLI: rejected tokens exit 1 with the failing check; --json shape', () => {
   assert.equal(JSON.parse(expired.out).error.code, 'PSYNC_S2103');
 });
 
-test('CLI: JSON config, --jwks file, --supabase-secret, --audience', () => {
-  const k = generateKeyPair('ES256', { kid: 'c1' });
+test('CLI: JSON config, --jwks file, --supabase-secret, --audience', async () => {
+  const k = await generateKeyPair('ES256', { kid: 'c1' });
   writeFileSync(join(pkg.project, 'jwks.json'), JSON.stringify(k.jwks));
   writeFileSync(join(pkg.project, 'config.json'), JSON.stringify({ client_auth: { jwks: k.jwks, audience: ['a'] } }));
-  const token = signToken({ aud: 'a' }, k.privateJwk, { subject: 'j', expiresIn: 60 });
+  const token = await signToken({ aud: 'a' }, k.privateJwk, { subject: 'j', expiresIn: 60 });
   assert.equal(cli(['verify', token, '--config', 'config.json']).code, 0);
   assert.equal(cli(['verify', token, '--jwks', 'jwks.json', '--audience', 'a']).code, 0);
   assert.equal(cli(['verify', token, '--jwks', 'jwks.json', '--audience', 'b']).code, 1);
-  const hs = signToken({ aud: 'authenticated' }, { kty: 'oct', alg: 'HS256', k: Buffer.from('sb-secret').toString('base64url') }, { subject: 's', expiresIn: 60 });
+  const hs = await signToken({ aud: 'authenticated' }, { kty: 'oct', alg: 'HS256', k: Buffer.from('sb-secret').toString('base64url') }, { subject: 's', expiresIn: 60 });
   assert.equal(cli(['verify', hs, '--supabase-secret', 'sb-secret']).code, 0);
 });
 
@@ -189,7 +189,7 @@ test('CLI: usage errors exit 2 with a message; a missing file is named', () => {
   assert.match(cli(['verify', 'x.y.z', '--config', 'broken.yaml']).err, /line 2/);
 });
 
-test('CLI: keygen prints only public material unless --out; decode says unverified; jwks lists keys', () => {
+test('CLI: keygen prints only public material unless --out; decode says unverified; jwks lists keys', async () => {
   const g = cli(['keygen', '--alg', 'ES256', '--kid', 'cli-key']);
   assert.equal(g.code, 0);
   const printed = JSON.parse(g.out);
@@ -200,7 +200,7 @@ test('CLI: keygen prints only public material unless --out; decode says unverifi
   assert.ok(JSON.parse(readFileSync(join(pkg.project, 'ed.jwk.json'), 'utf8')).d);
   const hs = cli(['keygen', '--alg', 'HS256']);
   assert.equal(hs.out, '', 'a shared secret is never printed');
-  const d = cli(['decode', '-'], signToken({ aud: 'a' }, generateKeyPair('HS256').privateJwk, { subject: 'dec', expiresIn: 60 }));
+  const d = cli(['decode', '-'], await signToken({ aud: 'a' }, (await generateKeyPair('HS256')).privateJwk, { subject: 'dec', expiresIn: 60 }));
   assert.match(d.out, /UNVERIFIED/);
   assert.match(d.out, /"sub": "dec"/);
   writeFileSync(join(pkg.project, 'mixed.json'), JSON.stringify({ keys: [printed.publicJwk, { kty: 'RSA', use: 'enc', kid: 'e', n: 'AQAB', e: 'AQAB' }] }));

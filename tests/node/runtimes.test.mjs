@@ -35,7 +35,9 @@ const hsConfig = cases.configs.hs.client_auth;
 const good = selected[0];
 const expired = selected.find((c) => c.name === 'expired');
 
-function checkProbe(results, where) {
+function checkProbe(all, where) {
+  const results = all.slice(0, -1);
+  assert.deepEqual(all.at(-1), { name: 'issuing module', valid: true, userId: 'issued' }, `${where}: issuing module`);
   assert.equal(results.length, selected.length, where);
   for (const [i, r] of results.entries()) {
     const e = selected[i].expect;
@@ -95,14 +97,15 @@ async function inPage(url, fn) {
 // --- Node ------------------------------------------------------------------------------------------
 test('Node CommonJS: require()', () => {
   writeFileSync(join(project, 'probe.cjs'), `
-    const { PowerSyncVerifier, VerificationError } = require('powersync-jwt');
+    const lib = require('powersync-jwt');
+    const { PowerSyncVerifier, VerificationError } = lib;
     const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
     const out = input.cases.map((c) => {
       const v = PowerSyncVerifier.fromClientAuth(input.configs[c.config].client_auth);
       try { return { name: c.name, valid: true, userId: v.verifySync(c.token, { now: c.now }).userId }; }
       catch (e) { return { name: c.name, valid: false, code: e.code, message: e.message, isVerificationError: e instanceof VerificationError }; }
     });
-    console.log(JSON.stringify(out));`);
+    import('./runtimes/probe.mjs').then(async ({ issued }) => console.log(JSON.stringify([...out, await issued(lib)])));`);
   const out = execFileSync(process.execPath, [join(project, 'probe.cjs')], { input: JSON.stringify(input), encoding: 'utf8' });
   checkProbe(JSON.parse(out), 'node cjs');
 });
@@ -163,9 +166,12 @@ test('Chromium: native <script type="module"> with an import map, no bundler', a
 
 test('Chromium: esbuild browser bundle with the wasm copied beside it', async () => {
   esbuild(['runtimes/probe-entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=out/browser/app.js']);
-  // The documented copy step: the bundle looks for dist/powersync_jwt_bg.wasm next to itself.
+  // The documented copy step: the bundle looks for dist/powersync_jwt_bg.wasm (and, on first
+  // issuing call, dist/powersync_jwt_issuing_bg.wasm) next to itself.
   mkdirSync(join(project, 'out/browser/dist'), { recursive: true });
-  cpSync(join(project, 'node_modules/powersync-jwt/dist/powersync_jwt_bg.wasm'), join(project, 'out/browser/dist/powersync_jwt_bg.wasm'));
+  for (const f of ['powersync_jwt_bg.wasm', 'powersync_jwt_issuing_bg.wasm']) {
+    cpSync(join(project, 'node_modules/powersync-jwt/dist', f), join(project, 'out/browser/dist', f));
+  }
   writeFileSync(join(project, 'out/browser/index.html'), `<!doctype html><script type="module" src="./app.js"></script>`);
   const results = await inPage(`${base}/out/browser/index.html`, async (page) => {
     await page.waitForFunction(() => typeof window.runProbe === 'function');

@@ -55,9 +55,9 @@ export const presets = [
   PowerSyncVerifier.forProvider('azure-ad', { tenantId: 't', audience: ['a'] }, { fetchTimeoutMs: 5000 }),
 ];
 
-const pair = generateKeyPair('ES256', { kid: 'k' });
-export const signed: string = signToken({ team: 't' }, pair.privateJwk, { subject: 's', expiresIn: '5m', audience: ['a'] });
-export const dev: string = generateDevToken({ subject: 'u', audience: 'a' }).clientAuthYaml;
+const pair = await generateKeyPair('ES256', { kid: 'k' });
+export const signed: string = await signToken({ team: 't' }, pair.privateJwk, { subject: 's', expiresIn: '5m', audience: ['a'] });
+export const dev: string = (await generateDevToken({ subject: 'u', audience: 'a' })).clientAuthYaml;
 export const cfg = parsePowerSyncYaml('a: 1', { X: 'y' });
 export async function why(t: string) {
   const e = await w.explain(t);

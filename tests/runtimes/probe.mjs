@@ -13,5 +13,20 @@ export async function probe(lib, input) {
       out.push({ name: c.name, valid: false, code: e.code, message: e.message, isVerificationError: e instanceof VerificationError });
     }
   }
+  out.push(await issued(lib));
   return out;
+}
+
+// The issuing module, loaded on first use the runtime's way: a key pair and
+// a token signed with it, which the verifier module must accept.
+export async function issued(lib) {
+  const { generateKeyPair, signToken, PowerSyncVerifier } = lib;
+  try {
+    const pair = await generateKeyPair('ES256', { kid: 'probe' });
+    const token = await signToken({}, pair.privateJwk, { subject: 'issued', audience: 'probe', expiresIn: 60 });
+    const r = await PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['probe'] }).verify(token);
+    return { name: 'issuing module', valid: true, userId: r.userId };
+  } catch (e) {
+    return { name: 'issuing module', valid: false, message: String(e?.message ?? e) };
+  }
 }
