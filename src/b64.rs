@@ -13,6 +13,7 @@ const SEXTETS: [u8; 256] = {
     t
 };
 
+#[inline(always)]
 fn sextet(b: u8) -> Option<u32> {
     match SEXTETS[usize::from(b)] {
         0xFF => None,

@@ -35,15 +35,20 @@ test('the slim entry loads the wasm the caller gives it (bytes or a compiled mod
   const script = join(pkg.project, 'slim.mjs');
   writeFileSync(script, `
     import { readFileSync } from 'node:fs';
-    import { init, PowerSyncVerifier } from 'powersync-jwt/slim';
+    import { init, initIssuing, generateKeyPair, PowerSyncVerifier } from 'powersync-jwt/slim';
     const mode = process.argv[2];
     const bytes = readFileSync(${JSON.stringify(wasmPath)});
     await init(mode === 'module' ? new WebAssembly.Module(bytes) : bytes);
     await init(bytes); // a second init is a no-op
     const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: 's' });
-    try { v.verifySync('a.b.c'); } catch (e) { console.log(e.code); }`);
+    try { v.verifySync('a.b.c'); } catch (e) { console.log(e.code); }
+    // Issuing needs its own module, given the same way.
+    await generateKeyPair('ES256').catch((e) => console.log(/initIssuing/.test(e.message)));
+    const issuing = readFileSync(${JSON.stringify(wasmPath.replace('powersync_jwt_bg', 'powersync_jwt_issuing_bg'))});
+    await initIssuing(mode === 'module' ? new WebAssembly.Module(issuing) : issuing);
+    console.log((await generateKeyPair('ES256')).publicJwk.crv);`);
   for (const mode of ['bytes', 'module']) {
-    assert.equal(execFileSync(process.execPath, [script, mode], { encoding: 'utf8' }).trim(), 'PSYNC_S2101');
+    assert.equal(execFileSync(process.execPath, [script, mode], { encoding: 'utf8' }).trim(), 'PSYNC_S2101\ntrue\nP-256');
   }
 });
 
