@@ -1,21 +1,26 @@
 // For callers who load the wasm themselves: call `await init(source)` once
 // before anything else, with a URL, a Response, the bytes, or a
 // WebAssembly.Module of dist/powersync_jwt_bg.wasm.
-import initWasm, { initSync } from './dist/powersync_jwt.js';
+import * as verifier from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
 import { hosts } from './async-host.mjs';
 
 let ready = false;
 
+// Instantiates a module through its wasm-bindgen glue from any source init takes.
+async function instantiate(glue, source, name) {
+  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    glue.initSync({ module: source });
+  } else if (source instanceof URL || typeof source === 'string' || (typeof Response !== 'undefined' && source instanceof Response)) {
+    await glue.default({ module_or_path: source });
+  } else {
+    throw new TypeError(`${name}(source): source must be a URL, a string URL, a Response, bytes or a WebAssembly.Module`);
+  }
+}
+
 export async function init(source) {
   if (ready) return;
-  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    initSync({ module: source });
-  } else if (source instanceof URL || typeof source === 'string' || (typeof Response !== 'undefined' && source instanceof Response)) {
-    await initWasm({ module_or_path: source });
-  } else {
-    throw new TypeError('init(source): source must be a URL, a string URL, a Response, bytes or a WebAssembly.Module');
-  }
+  await instantiate(verifier, source, 'init');
   ready = true;
 }
 
@@ -25,13 +30,7 @@ export async function init(source) {
  */
 export async function initIssuing(source) {
   const issuing = await import('./dist/powersync_jwt_issuing.js');
-  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    issuing.initSync({ module: source });
-  } else if (source instanceof URL || typeof source === 'string' || (typeof Response !== 'undefined' && source instanceof Response)) {
-    await issuing.default({ module_or_path: source });
-  } else {
-    throw new TypeError('initIssuing(source): source must be a URL, a string URL, a Response, bytes or a WebAssembly.Module');
-  }
+  await instantiate(issuing, source, 'initIssuing');
   hosts.issuing = () => issuing;
 }
 

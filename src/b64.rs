@@ -13,6 +13,7 @@ const SEXTETS: [u8; 256] = {
     t
 };
 
+// Inlined by force: see json.rs `peek`.
 #[inline(always)]
 fn sextet(b: u8) -> Option<u32> {
     match SEXTETS[usize::from(b)] {

@@ -122,7 +122,8 @@ impl KeyMaterial {
     }
 }
 
-fn bit_length(n: &[u8]) -> usize {
+/// Bits of a big-endian number without leading zero bytes.
+pub(crate) fn bit_length(n: &[u8]) -> usize {
     match n.first() {
         None => 0,
         Some(&top) => (n.len() - 1) * 8 + (8 - top.leading_zeros() as usize),

@@ -10,6 +10,7 @@
 //! and tests hold it to every Wycheproof RSA vector and to `rsa` itself.
 
 use crate::alg::Hash;
+use crate::jwk::bit_length;
 use sha2::Digest;
 
 /// The largest public exponent accepted (as `rsa` 0.10: 2^33 - 1).
@@ -62,12 +63,6 @@ fn exponent(e: &[u8]) -> Option<u64> {
     }
     let v = e.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b));
     (v >= 3 && v & 1 == 1 && v <= MAX_EXPONENT).then_some(v)
-}
-
-fn bit_length(n: &[u8]) -> usize {
-    n.iter()
-        .position(|b| *b != 0)
-        .map_or(0, |i| (n.len() - i) * 8 - n[i].leading_zeros() as usize)
 }
 
 fn hash_of(hash: Hash, parts: &[&[u8]]) -> Vec<u8> {
