@@ -56,6 +56,9 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	# The two shipped modules' feature sets (see the wasm build rule).
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features verifier -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features issue -- -D warnings
 
 test-rust:
 	cargo test --release --lib --tests
