@@ -147,8 +147,19 @@ const S_FROM = 4;
 const S_UNTIL = 5;
 const S_GENERATION = 6;
 const S_HEADER_LEN = 7;
-const SLOT_COUNT = 8;
+const S_PROVISIONAL = 8;
+const S_P_KEY = 9;
+const S_P_ALG = 10;
+const S_P_DATA = 11;
+const S_P_DATA_LEN = 12;
+const S_P_SIG = 13;
+const S_P_SIG_LEN = 14;
+const SLOT_COUNT = 15;
 const DEFERRED = 2;
+// How the core treats checks for the asynchronous host (see `Defer` in src/bindings/verify.rs).
+const CHECK_NOW = 0;
+const COLLECT = 1;
+const OPTIMISTIC = 2;
 
 const encoder = new TextEncoder();
 let memory;
@@ -331,7 +342,7 @@ export class PowerSyncVerifier {
   verifySync(token, options) {
     const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
-    return this.#cached(t, now) ?? this.#result(t, this.#run(t, now, undefined, false, undefined), now);
+    return this.#cached(t, now) ?? this.#result(t, this.#run(t, now, undefined, CHECK_NOW, undefined), now);
   }
 
   /**
@@ -339,8 +350,12 @@ export class PowerSyncVerifier {
    * the promise rejects with VerificationError. `options.waitUntil` (e.g.
    * a Worker's `ctx.waitUntil`) keeps background refreshes alive.
    */
-  async verify(token, options) {
-    return this.#verifyWith(tokenArg(token, this.#maxTokenBytes), options);
+  verify(token, options) {
+    try {
+      return this.#verifyWith(tokenArg(token, this.#maxTokenBytes), options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -393,15 +408,39 @@ export class PowerSyncVerifier {
   /** A verification whose signature checks may go to the asynchronous host (WebCrypto). */
   async #verifyAsync(token, now, timedOut) {
     const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
+    const host = hosts.async;
+    if (host === null || hosts.sync) return this.#result(token, this.#run(token, now, late, CHECK_NOW, undefined), now);
+    // First pass: the core goes on as if the signature verified, so for a
+    // good token the host's answer only confirms the outcome at hand.
+    const text = this.#run(token, now, late, OPTIMISTIC, undefined);
+    const s = this.#slots;
+    if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return this.#result(token, text, now);
     let answers = [];
+    if (s[S_PROVISIONAL] === 1) {
+      // Everything the outcome needs is read now: other verifications may run during the wait.
+      const outcome = this.#outcome(text);
+      const keyId = s[S_P_KEY];
+      const algIndex = s[S_P_ALG];
+      const buffer = memory.buffer;
+      const data = new Uint8Array(buffer, s[S_P_DATA], s[S_P_DATA_LEN]).slice();
+      const signature = new Uint8Array(buffer, s[S_P_SIG], s[S_P_SIG_LEN]).slice();
+      const verdict = await host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature);
+      // A key set that changed meanwhile may have renumbered the keys: verify again.
+      if (verdict === 1 && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
+        return this.#finish(token, outcome, now);
+      }
+      answers = [keyId, algIndex, verdict];
+    } else {
+      answers = await answerPending(host);
+    }
     // Each round answers the checks the last one asked for; the keys of a
     // token are few, so a handful of rounds always settles it.
-    for (let round = 0; hosts.async !== null && !hosts.sync && round < 4; round++) {
-      const text = this.#run(token, now, late, true, answers.length ? Uint32Array.from(answers) : undefined);
+    for (let round = 0; round < 4; round++) {
+      const text = this.#run(token, now, late, COLLECT, Uint32Array.from(answers));
       if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, now);
-      answers = answers.concat(await answerPending(hosts.async));
+      answers = answers.concat(await answerPending(host));
     }
-    return this.#result(token, this.#run(token, now, late, false, undefined), now);
+    return this.#result(token, this.#run(token, now, late, CHECK_NOW, undefined), now);
   }
 
   /** Copies the token into wasm memory and verifies it there; returns the core's text. */
@@ -428,18 +467,33 @@ export class PowerSyncVerifier {
 
   /** The result object (or the error thrown) for the core's text. */
   #result(token, text, now) {
+    return this.#finish(token, this.#outcome(text), now);
+  }
+
+  /** What the last run left in the slots (read before the next call into wasm, which may move memory). */
+  #outcome(text) {
     const slots = this.#slots;
-    if (slots[S_STATUS] !== 0) return rethrow(text);
-    // Every slot is read before the next call into wasm, which may move memory.
-    const split = slots[S_HEADER_LEN];
-    const generation = slots[S_GENERATION];
-    const from = slots[S_FROM];
-    const until = slots[S_UNTIL];
-    const alg = algNames[slots[S_ALG]];
-    const keyIndex = slots[S_KEY];
+    if (slots[S_STATUS] !== 0) return { error: text };
+    return {
+      text,
+      split: slots[S_HEADER_LEN],
+      generation: slots[S_GENERATION],
+      from: slots[S_FROM],
+      until: slots[S_UNTIL],
+      alg: algNames[slots[S_ALG]],
+      keyIndex: slots[S_KEY],
+      // undefined: the user id is `sub` itself.
+      userId: slots[S_USER_ID_IS_SUB] === 1 ? undefined : (this.#inner.lastUserId() ?? null),
+    };
+  }
+
+  /** The result object (or the error thrown) for an outcome. */
+  #finish(token, outcome, now) {
+    const { text, split, generation, from, until } = outcome;
+    if (text === undefined) return rethrow(outcome.error);
     const claims = JSON.parse(text.slice(split));
-    const userId = slots[S_USER_ID_IS_SUB] === 1 ? claims.sub : (this.#inner.lastUserId() ?? null);
-    const result = new VerifiedToken(claims, userId, alg, this.#key(keyIndex, generation), text.slice(0, split));
+    const userId = outcome.userId === undefined ? claims.sub : outcome.userId;
+    const result = new VerifiedToken(claims, userId, outcome.alg, this.#key(outcome.keyIndex, generation), text.slice(0, split));
     if (this.#cache !== null) {
       deepFreeze(claims);
       const cache = this.#cache;
@@ -630,6 +684,11 @@ export function verifySignature(alg, jwk, data, signature, options) {
 
 // The WebCrypto host of verifySignature where the entry point set none (Node).
 let ownWebCrypto;
+
+/** The public JWK of the first pending check (asked for a key the host has not imported yet). */
+function pendingJwk() {
+  return JSON.parse(wasm.pendingChecks())[0].jwk;
+}
 
 /** Has `host` answer the checks the last deferred call left pending (their bytes copied out first). */
 function answerPending(host) {

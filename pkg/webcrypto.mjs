@@ -1,7 +1,8 @@
 // The asynchronous host for runtimes with WebCrypto (browsers, Workers, Deno):
-// the core records the signature checks a verification needs, this answers
-// them with crypto.subtle (keys imported once and cached), and the core
-// verifies again with the answers. HMAC stays in Rust. Verdicts: 1 valid,
+// the core records the signature check a verification needs and finishes it
+// as if the check passed; this answers it with crypto.subtle (keys imported
+// once and cached). A pass confirms the outcome; otherwise the core verifies
+// again with the answers. HMAC stays in Rust. Verdicts: 1 valid,
 // 0 invalid, 2 "check in pure Rust" (an algorithm or key the runtime's
 // WebCrypto does not take, e.g. Ed448, or P-521 where it is missing).
 import { hosts } from './async-host.mjs';
@@ -19,35 +20,52 @@ function params(alg, jwk) {
   return null;
 }
 
-/** `check(alg, jwk, keyId, data, signature)` → Promise of a verdict; keys cached by id and algorithm. */
-function webCryptoChecker(subtle = globalThis.crypto?.subtle) {
+/**
+ * A host that answers the core's signature checks with WebCrypto, keys
+ * imported once and cached by the core's key id and algorithm index.
+ * `check(alg, algIndex, keyId, jwk, data, signature)` → Promise of a verdict,
+ * where `jwk()` gives the public JWK (asked only for a key not imported yet);
+ * `answer(checks, bytes)` → (key, algIndex, verdict) triples for a list.
+ */
+export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
   const keys = new Map();
-  return async (alg, jwk, keyId, data, signature) => {
-    const id = `${keyId}:${alg}`;
+  const verify = (entry, data, signature) => {
+    try {
+      return subtle.verify(entry.verify, entry.key, signature, data).then(
+        (ok) => (ok ? 1 : 0),
+        () => 2,
+      );
+    } catch {
+      return Promise.resolve(2);
+    }
+  };
+  const load = (p, jwk) => {
+    try {
+      return subtle.importKey('jwk', jwk, p[0], false, ['verify']);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  const check = (alg, algIndex, keyId, jwk, data, signature) => {
+    const id = keyId * 64 + algIndex;
     let entry = keys.get(id);
     if (entry === undefined) {
       if (keys.size >= 1000) keys.clear();
-      const p = params(alg, jwk);
-      const key = p ? subtle.importKey('jwk', jwk, p[0], false, ['verify']).catch(() => null) : Promise.resolve(null);
-      entry = { key, verify: p?.[1] };
+      const key = jwk();
+      const p = params(alg, key);
+      entry = { key: null, verify: p?.[1], ready: null };
+      entry.ready = p
+        ? load(p, key).then((k) => (entry.key = k), () => null)
+        : Promise.resolve(null);
       keys.set(id, entry);
     }
-    const key = await entry.key;
-    if (key === null) return 2;
-    try {
-      return (await subtle.verify(entry.verify, key, signature, data)) ? 1 : 0;
-    } catch {
-      return 2;
-    }
+    if (entry.key !== null) return verify(entry, data, signature);
+    return entry.ready.then((k) => (k === null ? 2 : verify(entry, data, signature)));
   };
-}
-
-/** A host that answers the core's pending checks with WebCrypto: `answer(checks, bytes)` → (key, algIndex, verdict) triples. */
-export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
-  const check = webCryptoChecker(subtle);
   return {
+    check,
     async answer(checks, bytes) {
-      const verdicts = await Promise.all(checks.map((c, i) => check(c.alg, c.jwk, c.key, bytes[i][0], bytes[i][1])));
+      const verdicts = await Promise.all(checks.map((c, i) => check(c.alg, c.algIndex, c.key, () => c.jwk, bytes[i][0], bytes[i][1])));
       return checks.flatMap((c, i) => [c.key, c.algIndex, verdicts[i]]);
     },
   };

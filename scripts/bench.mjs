@@ -69,135 +69,148 @@ async function rateAsync(fn, tokens) {
   return (n / t) * 1000;
 }
 const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+// BENCH_ONLY=node,cached,workerd,rust,cold picks sections (sizes always print).
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (section) => !only || only.includes(section);
 
-console.log(`Node ${process.version}, ${ROUNDS} interleaved rounds of ${MS} ms, ${DISTINCT} distinct tokens (uncached)\n`);
-console.log('| alg | powersync-jwt ops/s | fast-jwt ops/s | jose ops/s | × fast-jwt | × jose |');
-console.log('|---|---|---|---|---|---|');
-for (const [alg, gen] of algs) {
-  const keys = gen();
-  const a = alg.replace('-4096', '');
-  const tokens = makeTokens(alg, keys, DISTINCT);
-  const jwk = a.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg: a, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg: a, kid: 'k' };
-  const ours = new lib.PowerSyncVerifier({ jwks: { keys: [jwk] }, audience: 'bench', cache: false });
-  const fast = fastJwt.createVerifier({ key: a.startsWith('HS') ? keys.secret : keys.publicKey.export({ type: 'spki', format: 'pem' }), algorithms: [a], allowedAud: 'bench', cache: false });
-  const joseKey = a.startsWith('HS') ? createSecretKey(keys.secret) : keys.publicKey;
-  // Sanity: all three accept the tokens.
-  ours.verifySync(tokens[0]);
-  fast(tokens[0]);
-  await jose.jwtVerify(tokens[0], joseKey, { audience: 'bench', algorithms: [a] });
-  const r = { ours: [], fast: [], jose: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    r.ours.push(rate((t) => ours.verifySync(t), tokens));
-    r.fast.push(rate((t) => fast(t), tokens));
-    r.jose.push(await rateAsync((t) => jose.jwtVerify(t, joseKey, { audience: 'bench', algorithms: [a] }), tokens));
-  }
-  const [o, f, j] = [median(r.ours), median(r.fast), median(r.jose)];
-  console.log(`| ${alg} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${j.toFixed(0)} | ${(o / f).toFixed(2)} | ${(o / j).toFixed(2)} |`);
-}
-
-console.log('\ncached (one token, a fresh copy of the string each call; caches on):\n');
-console.log('| alg | powersync-jwt ops/s | fast-jwt (cache) ops/s | × fast-jwt |');
-console.log('|---|---|---|---|');
-for (const [alg, gen] of [algs[0], algs[1], algs[3], algs[6]]) {
-  const keys = gen();
-  const a = alg;
-  const tokens = makeTokens(alg, keys, 1);
-  const jwk = a.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg: a, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg: a, kid: 'k' };
-  const ours = new lib.PowerSyncVerifier({ jwks: { keys: [jwk] }, audience: 'bench' });
-  const fast = fastJwt.createVerifier({ key: a.startsWith('HS') ? keys.secret : keys.publicKey.export({ type: 'spki', format: 'pem' }), algorithms: [a], allowedAud: 'bench', cache: true });
-  // A fresh string per call, as a token sliced from a request header is:
-  // both caches must hash and compare the whole token every time.
-  const [head, tail] = [tokens[0].slice(0, 40), tokens[0].slice(40)];
-  const r = { ours: [], fast: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    r.ours.push(rate(() => ours.verifySync(head + tail), tokens));
-    r.fast.push(rate(() => fast(head + tail), tokens));
-  }
-  const [o, f] = [median(r.ours), median(r.fast)];
-  console.log(`| ${alg} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} |`);
-}
-
-// Inside workerd (miniflare), against jose: the Worker verifies `n` tokens per
-// request; Node times the requests (a Worker's clock stands still while it computes).
-console.log('\ninside workerd (miniflare 4.20260426.0), async verify, WebCrypto for RS*/ES*/EdDSA; each figure from requests of ~100 ms:\n');
-console.log('| alg | powersync-jwt ops/s | jose ops/s | × jose |');
-console.log('|---|---|---|---|');
-{
-  const outdir = join(pkg.project, 'out/bench-worker');
-  execFileSync(join(root, 'tools/node_modules/.bin/esbuild'), [join(root, 'scripts/bench/worker.mjs'), '--bundle', '--format=esm', '--platform=browser',
-    '--conditions=workerd,worker,browser', '--loader:.wasm=copy', `--outdir=${outdir}`, '--entry-names=index', '--log-level=error'],
-  { cwd: pkg.project, env: { ...process.env, NODE_PATH: join(pkg.project, 'node_modules') + ':' + join(root, 'tools/node_modules') } });
-  const { Miniflare } = requireTool('miniflare');
-  const mf = new Miniflare({ modules: true, modulesRoot: outdir, scriptPath: join(outdir, 'index.js'),
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }], compatibilityDate: '2026-04-26' });
-  const post = async (body) => {
-    const res = await mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`worker: HTTP ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const timed = async (lib, alg, n) => {
-    const t0 = performance.now();
-    await post({ lib, alg, n });
-    return performance.now() - t0;
-  };
-  try {
-    for (const [alg, gen] of algs) {
-      if (alg === 'RS256-4096') continue;
-      const keys = gen();
-      const tokens = makeTokens(alg, keys, 500);
-      const jwk = alg.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg, kid: 'k' };
-      await post({ setup: { alg, jwk, tokens, audience: 'bench' } });
-      // Size the requests to about 100 ms each from a first measurement.
-      const n = Math.max(20, Math.round((100 / (await timed('jose', alg, 50))) * 50));
-      // Warm-up: workerd tiers up the wasm and the JavaScript of both only after a while.
-      for (let w = 0; w < 3; w++) await Promise.all([timed('ours', alg, n), timed('jose', alg, n)]);
-      const r = { ours: [], jose: [] };
-      for (let round = 0; round < ROUNDS; round++) {
-        r.ours.push((n / (await timed('ours', alg, n))) * 1000);
-        r.jose.push((n / (await timed('jose', alg, n))) * 1000);
-      }
-      const [o, j] = [median(r.ours), median(r.jose)];
-      console.log(`| ${alg} | ${o.toFixed(0)} | ${j.toFixed(0)} | ${(o / j).toFixed(2)} |`);
+if (want('node')) {
+  console.log(`Node ${process.version}, ${ROUNDS} interleaved rounds of ${MS} ms, ${DISTINCT} distinct tokens (uncached)\n`);
+  console.log('| alg | powersync-jwt ops/s | fast-jwt ops/s | jose ops/s | × fast-jwt | × jose |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [alg, gen] of algs) {
+    const keys = gen();
+    const a = alg.replace('-4096', '');
+    const tokens = makeTokens(alg, keys, DISTINCT);
+    const jwk = a.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg: a, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg: a, kid: 'k' };
+    const ours = new lib.PowerSyncVerifier({ jwks: { keys: [jwk] }, audience: 'bench', cache: false });
+    const fast = fastJwt.createVerifier({ key: a.startsWith('HS') ? keys.secret : keys.publicKey.export({ type: 'spki', format: 'pem' }), algorithms: [a], allowedAud: 'bench', cache: false });
+    const joseKey = a.startsWith('HS') ? createSecretKey(keys.secret) : keys.publicKey;
+    // Sanity: all three accept the tokens.
+    ours.verifySync(tokens[0]);
+    fast(tokens[0]);
+    await jose.jwtVerify(tokens[0], joseKey, { audience: 'bench', algorithms: [a] });
+    const r = { ours: [], fast: [], jose: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      r.ours.push(rate((t) => ours.verifySync(t), tokens));
+      r.fast.push(rate((t) => fast(t), tokens));
+      r.jose.push(await rateAsync((t) => jose.jwtVerify(t, joseKey, { audience: 'bench', algorithms: [a] }), tokens));
     }
-  } finally {
-    await mf.dispose();
+    const [o, f, j] = [median(r.ours), median(r.fast), median(r.jose)];
+    console.log(`| ${alg} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${j.toFixed(0)} | ${(o / f).toFixed(2)} | ${(o / j).toFixed(2)} |`);
   }
 }
 
-// The pure-Rust fallback (verifySync outside Node, and what WebCrypto lacks):
-// raw signature checks, the key parsed on each call.
-console.log('\npure-Rust fallback in wasm (verifySignature with backend "rust"):\n');
-console.log('| alg | ops/s |');
-console.log('|---|---|');
-for (const [alg, gen] of [algs[1], algs[3], algs[4], algs[6]]) {
-  const keys = gen();
-  const data = Buffer.from('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9');
-  const hash = alg === 'EdDSA' ? null : `sha${alg.slice(2)}`;
-  const sig = sign(hash, data, alg.startsWith('ES') ? { key: keys.privateKey, dsaEncoding: 'ieee-p1363' } : keys.privateKey);
-  const jwk = { ...keys.publicKey.export({ format: 'jwk' }), alg };
-  if (lib.verifySignature(alg, jwk, data, sig, { backend: 'rust' }) !== true) throw new Error(`pure Rust refused a good ${alg} signature`);
-  const r = [];
-  for (let round = 0; round < ROUNDS; round++) r.push(rate(() => lib.verifySignature(alg, jwk, data, sig, { backend: 'rust' }), [0]));
-  console.log(`| ${alg} | ${median(r).toFixed(0)} |`);
+if (want('cached')) {
+  console.log('\ncached (one token, a fresh copy of the string each call; caches on):\n');
+  console.log('| alg | powersync-jwt ops/s | fast-jwt (cache) ops/s | × fast-jwt |');
+  console.log('|---|---|---|---|');
+  for (const [alg, gen] of [algs[0], algs[1], algs[3], algs[6]]) {
+    const keys = gen();
+    const a = alg;
+    const tokens = makeTokens(alg, keys, 1);
+    const jwk = a.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg: a, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg: a, kid: 'k' };
+    const ours = new lib.PowerSyncVerifier({ jwks: { keys: [jwk] }, audience: 'bench' });
+    const fast = fastJwt.createVerifier({ key: a.startsWith('HS') ? keys.secret : keys.publicKey.export({ type: 'spki', format: 'pem' }), algorithms: [a], allowedAud: 'bench', cache: true });
+    // A fresh string per call, as a token sliced from a request header is:
+    // both caches must hash and compare the whole token every time.
+    const [head, tail] = [tokens[0].slice(0, 40), tokens[0].slice(40)];
+    const r = { ours: [], fast: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      r.ours.push(rate(() => ours.verifySync(head + tail), tokens));
+      r.fast.push(rate(() => fast(head + tail), tokens));
+    }
+    const [o, f] = [median(r.ours), median(r.fast)];
+    console.log(`| ${alg} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} |`);
+  }
 }
 
-// Cold start in a fresh Node process: import the package (the verifier
-// module is read, compiled and instantiated) and verify a first RS256 token
-// (its key imported into node:crypto).
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const coldToken = makeTokens('RS256', rsa, 1)[0];
-const coldJwks = { keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), alg: 'RS256', kid: 'k' }] };
-const cold = [];
-for (let i = 0; i < 7; i++) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
-    const t0 = performance.now();
-    const { PowerSyncVerifier } = await import(${JSON.stringify(`${pkg.project}/node_modules/powersync-jwt/node.mjs`)});
-    const v = new PowerSyncVerifier({ jwks: ${JSON.stringify(coldJwks)}, audience: 'bench' });
-    if (v.verifySync(${JSON.stringify(coldToken)}).userId !== 'user-0') throw new Error('cold start: not verified');
-    console.log(performance.now() - t0);`], { encoding: 'utf8' });
-  cold.push(Number(out));
+if (want('workerd')) {
+  // Inside workerd (miniflare), against jose: the Worker verifies `n` tokens per
+  // request; Node times the requests (a Worker's clock stands still while it computes).
+  console.log('\ninside workerd (miniflare 4.20260426.0), async verify, WebCrypto for RS*/ES*/EdDSA; each figure from requests of ~100 ms:\n');
+  console.log('| alg | powersync-jwt ops/s | jose ops/s | × jose |');
+  console.log('|---|---|---|---|');
+  {
+    const outdir = join(pkg.project, 'out/bench-worker');
+    execFileSync(join(root, 'tools/node_modules/.bin/esbuild'), [join(root, 'scripts/bench/worker.mjs'), '--bundle', '--format=esm', '--platform=browser',
+      '--conditions=workerd,worker,browser', '--loader:.wasm=copy', `--outdir=${outdir}`, '--entry-names=index', '--log-level=error'],
+    { cwd: pkg.project, env: { ...process.env, NODE_PATH: join(pkg.project, 'node_modules') + ':' + join(root, 'tools/node_modules') } });
+    const { Miniflare } = requireTool('miniflare');
+    const mf = new Miniflare({ modules: true, modulesRoot: outdir, scriptPath: join(outdir, 'index.js'),
+      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }], compatibilityDate: '2026-04-26' });
+    const post = async (body) => {
+      const res = await mf.dispatchFetch('http://bench/', { method: 'POST', body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`worker: HTTP ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    const timed = async (lib, alg, n) => {
+      const t0 = performance.now();
+      await post({ lib, alg, n });
+      return performance.now() - t0;
+    };
+    try {
+      for (const [alg, gen] of algs) {
+        if (alg === 'RS256-4096') continue;
+        const keys = gen();
+        const tokens = makeTokens(alg, keys, 500);
+        const jwk = alg.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg, kid: 'k' };
+        await post({ setup: { alg, jwk, tokens, audience: 'bench' } });
+        // Size the requests to about 100 ms each from a first measurement.
+        const n = Math.max(20, Math.round((100 / (await timed('jose', alg, 50))) * 50));
+        // Warm-up: workerd tiers up the wasm and the JavaScript of both only after a while.
+        for (let w = 0; w < 3; w++) await Promise.all([timed('ours', alg, n), timed('jose', alg, n)]);
+        const r = { ours: [], jose: [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          r.ours.push((n / (await timed('ours', alg, n))) * 1000);
+          r.jose.push((n / (await timed('jose', alg, n))) * 1000);
+        }
+        const [o, j] = [median(r.ours), median(r.jose)];
+        console.log(`| ${alg} | ${o.toFixed(0)} | ${j.toFixed(0)} | ${(o / j).toFixed(2)} |`);
+      }
+    } finally {
+      await mf.dispose();
+    }
+  }
 }
-console.log(`\ncold start (import + instantiate + first RS256 verify), median of 7: ${median(cold).toFixed(1)} ms`);
+
+if (want('rust')) {
+  // The pure-Rust fallback (verifySync outside Node, and what WebCrypto lacks):
+  // raw signature checks, the key parsed on each call.
+  console.log('\npure-Rust fallback in wasm (verifySignature with backend "rust"):\n');
+  console.log('| alg | ops/s |');
+  console.log('|---|---|');
+  for (const [alg, gen] of [algs[1], algs[3], algs[4], algs[6]]) {
+    const keys = gen();
+    const data = Buffer.from('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9');
+    const hash = alg === 'EdDSA' ? null : `sha${alg.slice(2)}`;
+    const sig = sign(hash, data, alg.startsWith('ES') ? { key: keys.privateKey, dsaEncoding: 'ieee-p1363' } : keys.privateKey);
+    const jwk = { ...keys.publicKey.export({ format: 'jwk' }), alg };
+    if (lib.verifySignature(alg, jwk, data, sig, { backend: 'rust' }) !== true) throw new Error(`pure Rust refused a good ${alg} signature`);
+    const r = [];
+    for (let round = 0; round < ROUNDS; round++) r.push(rate(() => lib.verifySignature(alg, jwk, data, sig, { backend: 'rust' }), [0]));
+    console.log(`| ${alg} | ${median(r).toFixed(0)} |`);
+  }
+}
+
+if (want('cold')) {
+  // Cold start in a fresh Node process: import the package (the verifier
+  // module is read, compiled and instantiated) and verify a first RS256 token
+  // (its key imported into node:crypto).
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const coldToken = makeTokens('RS256', rsa, 1)[0];
+  const coldJwks = { keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), alg: 'RS256', kid: 'k' }] };
+  const cold = [];
+  for (let i = 0; i < 7; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const t0 = performance.now();
+      const { PowerSyncVerifier } = await import(${JSON.stringify(`${pkg.project}/node_modules/powersync-jwt/node.mjs`)});
+      const v = new PowerSyncVerifier({ jwks: ${JSON.stringify(coldJwks)}, audience: 'bench' });
+      if (v.verifySync(${JSON.stringify(coldToken)}).userId !== 'user-0') throw new Error('cold start: not verified');
+      console.log(performance.now() - t0);`], { encoding: 'utf8' });
+    cold.push(Number(out));
+  }
+  console.log(`\ncold start (import + instantiate + first RS256 verify), median of 7: ${median(cold).toFixed(1)} ms`);
+}
 for (const [what, file] of [['verifier module (loaded at start)', 'powersync_jwt_bg.wasm'], ['issuing module (loaded on first issuing call)', 'powersync_jwt_issuing_bg.wasm']]) {
   const wasm = readFileSync(`${pkg.project}/node_modules/powersync-jwt/dist/${file}`);
   console.log(`${what}: ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} gzip -9, ${brotliCompressSync(wasm).length} brotli`);

@@ -47,7 +47,18 @@ mod slot {
     pub const GENERATION: usize = 6;
     /// UTF-16 length of the header JSON at the start of the returned text.
     pub const HEADER_LEN: usize = 7;
-    pub const COUNT: usize = 8;
+    /// 1 when the outcome is provisional: it stands only if the one pending
+    /// signature check (below) verifies; otherwise verify again with its answer.
+    pub const PROVISIONAL: usize = 8;
+    /// The pending check: key id, algorithm index, and where its signed bytes
+    /// and signature are in wasm memory (valid until the next call).
+    pub const P_KEY: usize = 9;
+    pub const P_ALG: usize = 10;
+    pub const P_DATA: usize = 11;
+    pub const P_DATA_LEN: usize = 12;
+    pub const P_SIG: usize = 13;
+    pub const P_SIG_LEN: usize = 14;
+    pub const COUNT: usize = 15;
 }
 
 /// A PowerSync token verifier.
@@ -155,38 +166,55 @@ impl WasmVerifier {
     /// Returns the header JSON followed by the payload JSON (the split is
     /// in a slot), or the error as JSON text; the rest is in the slots.
     /// `timed_out`: remote sources whose refresh was waited for in vain.
-    /// `defer`: signature checks the host answers asynchronously are
-    /// recorded instead (status 2), and `answers` holds those answered so
-    /// far as (key id, algorithm index, verdict) triples.
+    /// `defer` (see [`Defer`]): 0 checks on the spot, 1 records the checks
+    /// the asynchronous host must answer (status 2, the outcome void), 2
+    /// records the first one and goes on as if it verified (a provisional
+    /// outcome, see `slot::PROVISIONAL`). `answers` holds the checks answered
+    /// so far as (key id, algorithm index, verdict) triples.
     #[wasm_bindgen(js_name = verifyBuffer)]
     pub fn verify_buffer(
         &mut self,
         len: usize,
         now: f64,
         timed_out: Option<Vec<u32>>,
-        defer: bool,
+        defer: u32,
         answers: Option<Vec<u32>>,
     ) -> String {
         let timed_out = timed_out_list(timed_out);
         let now = whole_seconds(now);
         let bytes = self.buffer.get(..len).unwrap_or_default();
-        let result = match std::str::from_utf8(bytes) {
-            Ok(token) => with_call(defer, answers, || {
+        let mode = Defer::from_code(defer);
+        let (result, pending) = match std::str::from_utf8(bytes) {
+            Ok(token) => with_call(mode, answers, || {
                 self.inner.verify_with(token, now, &timed_out)
             }),
-            Err(_) => (Err(Error::malformed("token is not UTF-8")), false),
+            Err(_) => (Err(Error::malformed("token is not UTF-8")), 0),
         };
         let slots = &mut self.slots;
-        match result {
-            (_, true) => {
+        slots[slot::PROVISIONAL] = 0.0;
+        if pending > 0 {
+            if mode != Defer::Optimistic || pending > 1 {
                 slots[slot::STATUS] = 2.0;
-                String::new()
+                return String::new();
             }
-            (Err(e), false) => {
+            slots[slot::PROVISIONAL] = 1.0;
+            CALL.with(|c| {
+                if let Some(p) = c.borrow().pending.first() {
+                    slots[slot::P_KEY] = f64::from(p.key);
+                    slots[slot::P_ALG] = f64::from(alg_index(p.alg));
+                    slots[slot::P_DATA] = num(p.input.as_ptr() as usize);
+                    slots[slot::P_DATA_LEN] = num(p.input.len());
+                    slots[slot::P_SIG] = num(p.signature.as_ptr() as usize);
+                    slots[slot::P_SIG_LEN] = num(p.signature.len());
+                }
+            });
+        }
+        match result {
+            Err(e) => {
                 slots[slot::STATUS] = 1.0;
                 error_json(&e)
             }
-            (Ok(v), false) => {
+            Ok(v) => {
                 slots[slot::STATUS] = 0.0;
                 slots[slot::KEY] = num(v.key.index);
                 slots[slot::ALG] = f64::from(alg_index(v.alg));
@@ -685,10 +713,35 @@ struct Pending {
     signature: Vec<u8>,
 }
 
+/// How a verification treats the checks the asynchronous host answers.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Defer {
+    /// Checks are made on the spot (the synchronous host, or pure Rust).
+    #[default]
+    Off,
+    /// Unanswered checks are recorded and fail meanwhile: the outcome is void,
+    /// but every check the token needs is listed in one pass.
+    Collect,
+    /// The first unanswered check is recorded and passes meanwhile: the
+    /// outcome is what it will be if that check verifies (a signature is
+    /// checked before anything else is decided), so a good token needs one pass.
+    Optimistic,
+}
+
+impl Defer {
+    fn from_code(code: u32) -> Defer {
+        match code {
+            0 => Defer::Off,
+            2 => Defer::Optimistic,
+            _ => Defer::Collect,
+        }
+    }
+}
+
 /// The state of the verification under way.
 #[derive(Default)]
 struct Call {
-    defer: bool,
+    defer: Defer,
     /// (key id, algorithm index, verdict: 1 valid, 0 invalid, 2 check in Rust).
     answers: Vec<u32>,
     pending: Vec<Pending>,
@@ -712,11 +765,11 @@ thread_local! {
 }
 
 /// Runs `f` as a verification that defers the checks the asynchronous
-/// host must answer (when `defer`), given the `answers` so far; returns
-/// its outcome and whether checks are pending (the outcome is then void).
-/// Later calls (explain, verifySignature) do not defer; the pending checks
-/// stay for `pendingChecks` / `pendingBytes`.
-fn with_call<R>(defer: bool, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -> (R, bool) {
+/// host must answer (as `defer` says), given the `answers` so far; returns
+/// its outcome and how many checks are pending (see [`Defer`] for what the
+/// outcome then means). Later calls (explain, verifySignature) do not
+/// defer; the pending checks stay for `pendingChecks` / `pendingBytes`.
+fn with_call<R>(defer: Defer, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -> (R, usize) {
     CALL.with(|c| {
         c.replace(Call {
             defer,
@@ -727,9 +780,9 @@ fn with_call<R>(defer: bool, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -
     let r = f();
     let pending = CALL.with(|c| {
         let mut c = c.borrow_mut();
-        c.defer = false;
+        c.defer = Defer::Off;
         c.answers.clear();
-        !c.pending.is_empty()
+        c.pending.len()
     });
     (r, pending)
 }
@@ -874,8 +927,9 @@ impl HostBackend {
         })
     }
 
-    /// The answer to a deferred check, or None after recording it.
-    fn deferred(alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> Option<bool> {
+    /// The answer to a deferred check; an unanswered one is recorded and
+    /// passes (optimistic) or fails (collecting) meanwhile.
+    fn deferred(alg: Algorithm, key: &crate::Key, input: &[u8], sig: &[u8]) -> bool {
         let id = key_id(key);
         let a = alg_index(alg);
         CALL.with(|c| {
@@ -886,9 +940,9 @@ impl HostBackend {
                 .find(|t| t[0] == id && t[1] == a)
                 .map(|t| t[2]);
             match verdict {
-                Some(1) => Some(true),
-                Some(0) => Some(false),
-                Some(_) => Some(crate::PureRust.verify(alg, key, input, sig)),
+                Some(1) => true,
+                Some(0) => false,
+                Some(_) => crate::PureRust.verify(alg, key, input, sig),
                 None => {
                     if !c.pending.iter().any(|p| p.key == id && p.alg == alg) {
                         c.pending.push(Pending {
@@ -899,7 +953,7 @@ impl HostBackend {
                             signature: sig.to_vec(),
                         });
                     }
-                    None
+                    c.defer == Defer::Optimistic
                 }
             }
         })
@@ -914,8 +968,8 @@ impl crate::SignatureBackend for HostBackend {
         if !crate::crypto::signature_shape_ok(&key.material, sig) {
             return false;
         }
-        if CALL.with(|c| c.borrow().defer) {
-            return HostBackend::deferred(alg, key, input, sig).unwrap_or(false);
+        if CALL.with(|c| c.borrow().defer) != Defer::Off {
+            return HostBackend::deferred(alg, key, input, sig);
         }
         HostBackend::sync_host(alg, key, input, sig)
             .unwrap_or_else(|| crate::PureRust.verify(alg, key, input, sig))
@@ -955,11 +1009,11 @@ pub fn verify_signature(
     crate::crypto::check_key_for(a, key).map_err(|e| verification_error(&e))?;
     Ok(match backend {
         "rust" => crate::PureRust.verify(a, key, data, signature).into(),
-        "defer" => match with_call(true, answers, || {
+        "defer" => match with_call(Defer::Collect, answers, || {
             HostBackend.verify(a, key, data, signature)
         }) {
-            (_, true) => JsValue::UNDEFINED,
-            (ok, false) => ok.into(),
+            (ok, 0) => ok.into(),
+            _ => JsValue::UNDEFINED,
         },
         _ => HostBackend.verify(a, key, data, signature).into(),
     })

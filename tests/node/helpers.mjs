@@ -30,33 +30,41 @@ export function installPackage() {
   return installed;
 }
 
-/** Runs a case table through `lib` (an entry point's exports); returns the failures. */
-export async function runTable(lib, table) {
+/**
+ * Runs a case table through `lib` (an entry point's exports); returns the
+ * failures. `concurrent`: every verification is started before any is
+ * awaited, so that asynchronous ones overlap (one verifier per config).
+ */
+export async function runTable(lib, table, { concurrent = false } = {}) {
   const { PowerSyncVerifier, VerificationError, ConfigError } = lib;
   const verifiers = {};
-  const failures = [];
   const build = (name) => {
     const cfg = table.configs[name];
     return cfg.camel ? new PowerSyncVerifier(cfg.camel) : PowerSyncVerifier.fromClientAuth(cfg.client_auth, cfg.options);
   };
-  for (const c of table.cases) {
+  const run = async (c) => {
     verifiers[c.config] ??= build(c.config);
     const v = verifiers[c.config];
     const e = c.expect;
     try {
       const r = await v.verify(tokenOf(c.token), { now: c.now });
-      if (!e.valid) failures.push(`${c.name}: accepted, expected ${e.code} ${e.message}`);
-      else if (r.userId !== e.userId) failures.push(`${c.name}: userId ${r.userId} != ${e.userId}`);
-      else if ('kid' in e && r.key.kid !== e.kid) failures.push(`${c.name}: kid ${r.key.kid} != ${e.kid}`);
-      else if (e.alg && r.alg !== e.alg) failures.push(`${c.name}: alg ${r.alg} != ${e.alg}`);
+      if (!e.valid) return `${c.name}: accepted, expected ${e.code} ${e.message}`;
+      if (r.userId !== e.userId) return `${c.name}: userId ${r.userId} != ${e.userId}`;
+      if ('kid' in e && r.key.kid !== e.kid) return `${c.name}: kid ${r.key.kid} != ${e.kid}`;
+      if (e.alg && r.alg !== e.alg) return `${c.name}: alg ${r.alg} != ${e.alg}`;
     } catch (err) {
-      if (!(err instanceof VerificationError)) failures.push(`${c.name}: threw ${err}`);
-      else if (e.valid) failures.push(`${c.name}: rejected ${err.code} ${err.message} (${err.detail})`);
-      else if (err.code !== e.code || err.message !== e.message || err.reason !== e.reason) {
-        failures.push(`${c.name}: got ${err.code} ${err.message} (${err.reason}), expected ${e.code} ${e.message} (${e.reason})`);
+      if (!(err instanceof VerificationError)) return `${c.name}: threw ${err}`;
+      if (e.valid) return `${c.name}: rejected ${err.code} ${err.message} (${err.detail})`;
+      if (err.code !== e.code || err.message !== e.message || err.reason !== e.reason) {
+        return `${c.name}: got ${err.code} ${err.message} (${err.reason}), expected ${e.code} ${e.message} (${e.reason})`;
       }
     }
-  }
+    return null;
+  };
+  const outcomes = [];
+  if (concurrent) outcomes.push(...(await Promise.all(table.cases.map(run))));
+  else for (const c of table.cases) outcomes.push(await run(c));
+  const failures = outcomes.filter((f) => f !== null);
   for (const row of table.configErrors ?? []) {
     try {
       PowerSyncVerifier.fromClientAuth(row.client_auth);

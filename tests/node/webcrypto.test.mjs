@@ -20,6 +20,13 @@ test(`attack catalogue (${attacks.cases.length} rows) with signatures checked by
   assert.deepEqual(await runTable(lib, attacks), []);
 });
 
+// Each verification's first pass leaves its outcome in the verifier's slots
+// and waits for WebCrypto: overlapping ones must not take each other's.
+test(`case table and attack catalogue with every verification overlapping the others`, async () => {
+  assert.deepEqual(await runTable(lib, cases, { concurrent: true }), []);
+  assert.deepEqual(await runTable(lib, attacks, { concurrent: true }), []);
+});
+
 test('WebCrypto and pure Rust decide every Wycheproof signature alike', async () => {
   const { n, accepted, differ } = await compareBackends(lib, 'webcrypto', 'rust');
   assert.deepEqual(differ, []);
