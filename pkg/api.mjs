@@ -229,9 +229,8 @@ export class PowerSyncVerifier {
   // Views over wasm memory: the token buffer and the result slots (renewed when memory grows).
   #buffer = new Uint8Array(0);
   #slots = new Float64Array(0);
-  // Verified results: token -> { result, from, until, generation }, least recently used first.
-  #cache = null;
-  #cacheMax = 0;
+  // Whether the core keeps verified results (the objects built here) by token.
+  #caching = false;
   // Key descriptions by key index, for #keysGeneration.
   #keys = [];
   #keysGeneration = -1;
@@ -248,8 +247,7 @@ export class PowerSyncVerifier {
     algNames ??= wasm.algorithmNames().split(',');
     this.#remotes = this.#inner.remoteCount();
     this.#maxTokenBytes = this.#inner.maxTokenBytes();
-    this.#cacheMax = this.#inner.cacheEntries();
-    if (this.#cacheMax > 0) this.#cache = new Map();
+    this.#caching = this.#inner.cacheEntries() > 0;
   }
 
   /** From the `client_auth` section of powersync.yaml, as-is (snake_case). */
@@ -342,7 +340,8 @@ export class PowerSyncVerifier {
   verifySync(token, options) {
     const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
-    return this.#cached(t, now) ?? this.#result(t, this.#run(t, now, undefined, CHECK_NOW, undefined), now);
+    const len = this.#load(t);
+    return this.#cached(len, now) ?? this.#result(t, this.#run(len, now, undefined, CHECK_NOW, undefined), len);
   }
 
   /**
@@ -388,10 +387,11 @@ export class PowerSyncVerifier {
     const { waitUntil } = optionsArg(options);
     if (waitUntil !== undefined && typeof waitUntil !== 'function') throw new TypeError('options.waitUntil must be a function');
     const timedOut = this.#remotes ? await this.#prepare(waitUntil) : [];
-    const hit = this.#cached(token, now);
+    const len = this.#load(token);
+    const hit = this.#cached(len, now);
     if (hit !== undefined) return hit;
     try {
-      return await this.#verifyAsync(token, now, timedOut);
+      return await this.#verifyAsync(token, len, now, timedOut);
     } catch (e) {
       // An unknown kid: refresh (rate-limited, as the service) and, beyond the
       // service, wait up to 3 s for it and try once more, so that a key
@@ -401,20 +401,23 @@ export class PowerSyncVerifier {
       if (!refresh.length) throw e;
       const done = Promise.all(refresh.map((i) => this.#fetchSource(i, waitUntil)));
       if ((await Promise.race([done, sleep(WAIT_MS)])) === 'timeout') throw e;
-      return this.#verifyAsync(token, now, []);
+      return this.#verifyAsync(token, this.#load(token), now, []);
     }
   }
 
-  /** A verification whose signature checks may go to the asynchronous host (WebCrypto). */
-  async #verifyAsync(token, now, timedOut) {
+  /**
+   * A verification whose signature checks may go to the asynchronous host
+   * (WebCrypto); `len`: the token is in the token buffer, `len` bytes.
+   */
+  async #verifyAsync(token, len, now, timedOut) {
     const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
     const host = hosts.async;
-    if (host === null || hosts.sync) return this.#result(token, this.#run(token, now, late, CHECK_NOW, undefined), now);
+    if (host === null || hosts.sync) return this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len);
     // First pass: the core goes on as if the signature verified, so for a
     // good token the host's answer only confirms the outcome at hand.
-    const text = this.#run(token, now, late, OPTIMISTIC, undefined);
+    const text = this.#run(len, now, late, OPTIMISTIC, undefined);
     const s = this.#slots;
-    if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return this.#result(token, text, now);
+    if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return this.#result(token, text, len);
     let answers = [];
     if (s[S_PROVISIONAL] === 1) {
       // Everything the outcome needs is read now: other verifications may run during the wait.
@@ -427,7 +430,7 @@ export class PowerSyncVerifier {
       const verdict = await host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature);
       // A key set that changed meanwhile may have renumbered the keys: verify again.
       if (verdict === 1 && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
-        return this.#finish(token, outcome, now);
+        return this.#finish(token, outcome, -1);
       }
       answers = [keyId, algIndex, verdict];
     } else {
@@ -436,15 +439,17 @@ export class PowerSyncVerifier {
     // Each round answers the checks the last one asked for; the keys of a
     // token are few, so a handful of rounds always settles it.
     for (let round = 0; round < 4; round++) {
-      const text = this.#run(token, now, late, COLLECT, Uint32Array.from(answers));
-      if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, now);
+      const again = this.#load(token);
+      const text = this.#run(again, now, late, COLLECT, Uint32Array.from(answers));
+      if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, again);
       answers = answers.concat(await answerPending(host));
     }
-    return this.#result(token, this.#run(token, now, late, CHECK_NOW, undefined), now);
+    const again = this.#load(token);
+    return this.#result(token, this.#run(again, now, late, CHECK_NOW, undefined), again);
   }
 
-  /** Copies the token into wasm memory and verifies it there; returns the core's text. */
-  #run(token, now, timedOut, defer, answers) {
+  /** Copies the token into the core's token buffer; returns its length in bytes. */
+  #load(token) {
     let view = this.#buffer;
     // A detached view (memory grew) has length 0.
     if (view.length < token.length) view = this.#bufferFor(token.length);
@@ -453,7 +458,12 @@ export class PowerSyncVerifier {
       view = this.#bufferFor(token.length * 3);
       ({ written } = encoder.encodeInto(token, view));
     }
-    const text = this.#inner.verifyBuffer(written, now, timedOut, defer, answers);
+    return written;
+  }
+
+  /** Verifies the `len` bytes of the token buffer; returns the core's text. */
+  #run(len, now, timedOut, defer, answers) {
+    const text = this.#inner.verifyBuffer(len, now, timedOut, defer, answers);
     if (this.#slots.length === 0) this.#slots = new Float64Array(memory.buffer, this.#inner.slots(), SLOT_COUNT);
     return text;
   }
@@ -465,9 +475,9 @@ export class PowerSyncVerifier {
     return this.#buffer;
   }
 
-  /** The result object (or the error thrown) for the core's text. */
-  #result(token, text, now) {
-    return this.#finish(token, this.#outcome(text), now);
+  /** The result object (or the error thrown) for the core's text; `len` as for #finish. */
+  #result(token, text, len) {
+    return this.#finish(token, this.#outcome(text), len);
   }
 
   /** What the last run left in the slots (read before the next call into wasm, which may move memory). */
@@ -487,35 +497,31 @@ export class PowerSyncVerifier {
     };
   }
 
-  /** The result object (or the error thrown) for an outcome. */
-  #finish(token, outcome, now) {
-    const { text, split, generation, from, until } = outcome;
+  /**
+   * The result object (or the error thrown) for an outcome. A result is
+   * kept in the cache by its token: `len` says the token is still in the
+   * token buffer, or (-1) that it must be copied there again.
+   */
+  #finish(token, outcome, len) {
+    const { text, split, generation } = outcome;
     if (text === undefined) return rethrow(outcome.error);
     const claims = JSON.parse(text.slice(split));
     const userId = outcome.userId === undefined ? claims.sub : outcome.userId;
     const result = new VerifiedToken(claims, userId, outcome.alg, this.#key(outcome.keyIndex, generation), text.slice(0, split));
-    if (this.#cache !== null) {
+    if (this.#caching) {
       deepFreeze(claims);
-      const cache = this.#cache;
-      if (cache.size >= this.#cacheMax) cache.delete(cache.keys().next().value);
-      cache.set(token, { result, from, until, generation });
+      this.#inner.store(len >= 0 ? len : this.#load(token), result, outcome.from, outcome.until, generation);
     }
     return result;
   }
 
   /**
-   * A cached result for exactly this token (the Map compares the whole
-   * string), verified under the current key generation and whose time
-   * checks pass at `now` (the window the core computed for it).
+   * The kept result for exactly the `len` bytes of the token buffer (the
+   * core compares the whole token), verified under the current key
+   * generation and whose time checks pass at `now`; undefined otherwise.
    */
-  #cached(token, now) {
-    if (this.#cache === null) return undefined;
-    const e = this.#cache.get(token);
-    if (e === undefined) return undefined;
-    this.#cache.delete(token);
-    if (now < e.from || now > e.until || e.generation !== (this.#remotes ? this.#inner.generation() : 0)) return undefined;
-    this.#cache.set(token, e);
-    return e.result;
+  #cached(len, now) {
+    return this.#caching ? this.#inner.cached(len, now) : undefined;
   }
 
   #key(index, generation) {

@@ -76,7 +76,8 @@ pub struct Options {
     pub strict: Strict,
     /// Which JWKS URLs (and redirect targets) may be fetched.
     pub ip_policy: IpPolicy,
-    /// Size of the verified-token cache; `None` turns it off.
+    /// Size of the verified-token cache; `None` turns it off. A wasm32 build
+    /// has no cache here: its bindings keep one of the result objects they build.
     pub cache_entries: Option<usize>,
 }
 
@@ -176,7 +177,7 @@ pub struct Verifier {
     rejected: Vec<KeyIssue>,
     options: Options,
     backend: Box<dyn SignatureBackend>,
-    cache: Option<Mutex<TokenCache>>,
+    cache: Option<Mutex<TokenCache<Verified>>>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -202,6 +203,7 @@ impl Verifier {
     pub fn new(keys: Vec<KeyEntry>, rejected: Vec<KeyIssue>, options: Options) -> Verifier {
         let cache = options
             .cache_entries
+            .filter(|_| !cfg!(target_arch = "wasm32"))
             .map(|n| Mutex::new(TokenCache::new(n)));
         Verifier {
             keys,
@@ -305,7 +307,9 @@ impl Verifier {
         now: i64,
         timed_out: &[usize],
     ) -> Result<Verified, Error> {
-        if self.cache.is_none() {
+        // The wasm bindings cache the result objects they build instead, so
+        // a wasm32 build leaves this cache's code out.
+        if cfg!(target_arch = "wasm32") || self.cache.is_none() {
             return self.verify_uncached(token, now, timed_out);
         }
         self.verify_map(token, now, timed_out, Verified::clone)
@@ -323,9 +327,12 @@ impl Verifier {
         let generation = self.key_generation();
         if let Some(c) = &self.cache {
             if let Ok(mut c) = c.lock() {
-                if let Some(r) =
-                    c.get_map(token, generation, |v| self.times_still_valid(v, now), &f)
-                {
+                if let Some(r) = c.get_map(
+                    token.as_bytes(),
+                    generation,
+                    |v| self.times_still_valid(v, now),
+                    &f,
+                ) {
                     return Ok(r);
                 }
             }
@@ -334,7 +341,7 @@ impl Verifier {
         let out = f(&verified);
         if let Some(c) = &self.cache {
             if let Ok(mut c) = c.lock() {
-                c.put(token, generation, &verified);
+                c.put(token.as_bytes(), generation, verified.clone());
             }
         }
         Ok(out)

@@ -61,12 +61,22 @@ mod slot {
     pub const COUNT: usize = 15;
 }
 
+/// A result object the JavaScript layer built for a verified token, and the
+/// seconds between which (inclusive) its time checks pass.
+struct Hit {
+    result: JsValue,
+    from: f64,
+    until: f64,
+}
+
 /// A PowerSync token verifier.
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: Verifier,
-    /// Size of the verified-token cache the JavaScript layer keeps (0: off).
+    /// Size of the verified-token cache (0: off).
     cache_entries: usize,
+    /// Verified tokens, by their bytes, with the result objects built for them.
+    cache: Option<crate::cache::TokenCache<Hit>>,
     /// The next token, written by the JavaScript layer with `encodeInto`.
     buffer: Vec<u8>,
     slots: Box<[f64; slot::COUNT]>,
@@ -76,12 +86,13 @@ pub struct WasmVerifier {
 
 impl WasmVerifier {
     /// Every verifier checks signatures through the host where one is set;
-    /// verified results are cached by the JavaScript layer, not in Rust.
+    /// the cache keeps the result objects the JavaScript layer builds.
     fn wrap(inner: Verifier) -> WasmVerifier {
         let cache_entries = inner.options().cache_entries.unwrap_or(0);
         WasmVerifier {
             inner: inner.without_cache().with_backend(Box::new(HostBackend)),
             cache_entries,
+            cache: (cache_entries > 0).then(|| crate::cache::TokenCache::new(cache_entries)),
             buffer: Vec::new(),
             slots: Box::new([0.0; slot::COUNT]),
             last_user_id: None,
@@ -256,10 +267,51 @@ impl WasmVerifier {
         self.inner.key_generation() as f64
     }
 
-    /// Entries of the verified-token cache the JavaScript layer keeps (0: off).
+    /// Entries of the verified-token cache (0: off).
     #[wasm_bindgen(js_name = cacheEntries)]
     pub fn cache_entries(&self) -> usize {
         self.cache_entries
+    }
+
+    /// The result object kept for exactly the `len` bytes of the token
+    /// buffer, if that token was verified under the current key generation
+    /// and its time checks pass at `now` (unix seconds); undefined otherwise.
+    pub fn cached(&mut self, len: usize, now: f64) -> JsValue {
+        let generation = self.inner.key_generation();
+        let Some(cache) = self.cache.as_mut() else {
+            return JsValue::UNDEFINED;
+        };
+        let token = self.buffer.get(..len).unwrap_or_default();
+        cache
+            .get_map(
+                token,
+                generation,
+                |h| h.from <= now && now <= h.until,
+                |h| h.result.clone(),
+            )
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Keeps `result` for the `len` bytes of the token buffer, verified under
+    /// key generation `generation` with time checks passing from `from` to
+    /// `until` (the slots of its verification). A result of an older
+    /// generation is not kept.
+    pub fn store(&mut self, len: usize, result: JsValue, from: f64, until: f64, generation: f64) {
+        let current = self.inner.key_generation();
+        if generation != current as f64 {
+            return;
+        }
+        if let (Some(cache), Some(token)) = (self.cache.as_mut(), self.buffer.get(..len)) {
+            cache.put(
+                token,
+                current,
+                Hit {
+                    result,
+                    from,
+                    until,
+                },
+            );
+        }
     }
 
     /// Verifies and explains: JSON text `{"valid":…,"checks":[…],"result":…|"error":…}`.
