@@ -7,9 +7,13 @@ WASM_OPT := tools/node_modules/.bin/wasm-opt
 ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
 ISSUING_WASM := pkg/dist/powersync_jwt_issuing_bg.wasm
-WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# -ocimfs=100: a function with one caller is inlined only when small. The
+# engines compile each wasm function on its first call, and -Oz would
+# otherwise fold every curve's check (~70 KB) into the function an HMAC
+# check also runs, to be compiled before the first HS256 verification.
+WASM_OPT_FLAGS := -Oz -ocimfs=100 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
-SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/api.mjs pkg/node-crypto.mjs pkg/async-host.mjs pkg/webcrypto.mjs Makefile
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/entries/node-esm.mjs pkg/api.mjs pkg/node-crypto.mjs pkg/async-host.mjs pkg/webcrypto.mjs Makefile
 
 .DELETE_ON_ERROR:
 .PHONY: setup build demo bench test test-rust test-wasm test-node test-fuzz fuzz lint clean
@@ -37,7 +41,8 @@ $(WASM): $(SRC)
 	rm -f pkg/dist/.gitignore pkg/dist/package.json pkg/dist/README.md
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM) -o $(WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(ISSUING_WASM) -o $(ISSUING_WASM)
-	@echo "[build] dist/node.cjs (CommonJS), dist/wasm-base64.mjs and dist/issuing-base64.mjs (inline entry)"
+	@echo "[build] dist/node.mjs (ESM) and dist/node.cjs (CommonJS): one file each; dist/wasm-base64.mjs and dist/issuing-base64.mjs (inline entry)"
+	$(ESBUILD) pkg/entries/node-esm.mjs --bundle --format=esm --platform=node --outfile=pkg/dist/node.mjs --log-level=warning
 	$(ESBUILD) pkg/entries/node-cjs.mjs --bundle --format=cjs --platform=node --outfile=pkg/dist/node.cjs \
 	  --log-level=warning --log-override:empty-import-meta=silent
 	node -e 'const fs=require("fs");for(const [w,o] of [["$(WASM)","wasm-base64"],["$(ISSUING_WASM)","issuing-base64"]])fs.writeFileSync("pkg/dist/"+o+".mjs","export default \""+fs.readFileSync(w).toString("base64")+"\";\n")'

@@ -4,7 +4,7 @@
 // ops/s and ratios. A program that prints figures, not a test.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, createSecretKey, sign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
@@ -193,23 +193,38 @@ if (want('rust')) {
 }
 
 if (want('cold')) {
-  // Cold start in a fresh Node process: import the package (the verifier
-  // module is read, compiled and instantiated) and verify a first RS256 token
-  // (its key imported into node:crypto).
+  // Cold start in a fresh Node process, from a script file as an app has
+  // one: import the package (its verifier module read, compiled and
+  // instantiated) and verify a first RS256 token (its key imported into
+  // node:crypto). The peers do the same, for comparison.
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const coldToken = makeTokens('RS256', rsa, 1)[0];
-  const coldJwks = { keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), alg: 'RS256', kid: 'k' }] };
-  const cold = [];
-  for (let i = 0; i < 7; i++) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
-      const t0 = performance.now();
-      const { PowerSyncVerifier } = await import(${JSON.stringify(`${pkg.project}/node_modules/powersync-jwt/node.mjs`)});
-      const v = new PowerSyncVerifier({ jwks: ${JSON.stringify(coldJwks)}, audience: 'bench' });
-      if (v.verifySync(${JSON.stringify(coldToken)}).userId !== 'user-0') throw new Error('cold start: not verified');
-      console.log(performance.now() - t0);`], { encoding: 'utf8' });
-    cold.push(Number(out));
+  const coldJwk = { ...rsa.publicKey.export({ format: 'jwk' }), alg: 'RS256', kid: 'k' };
+  const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' });
+  const scripts = {
+    'powersync-jwt': `const { PowerSyncVerifier } = await import('powersync-jwt');
+      const v = new PowerSyncVerifier({ jwks: { keys: [${JSON.stringify(coldJwk)}] }, audience: 'bench' });
+      const sub = v.verifySync(${JSON.stringify(coldToken)}).sub;`,
+    'fast-jwt': `const { createVerifier } = await import(${JSON.stringify(requireTool.resolve('fast-jwt'))});
+      const v = createVerifier({ key: ${JSON.stringify(pem)}, algorithms: ['RS256'], allowedAud: 'bench' });
+      const sub = v(${JSON.stringify(coldToken)}).sub;`,
+    jose: `const jose = await import(${JSON.stringify(requireTool.resolve('jose'))});
+      const key = await jose.importJWK(${JSON.stringify(coldJwk)}, 'RS256');
+      const sub = (await jose.jwtVerify(${JSON.stringify(coldToken)}, key, { audience: 'bench' })).payload.sub;`,
+  };
+  const cold = {};
+  for (const [name, body] of Object.entries(scripts)) {
+    const file = join(pkg.project, `cold-${name}.mjs`);
+    writeFileSync(file, `const t0 = performance.now();\n${body}\nif (sub !== 'user-0') throw new Error('cold start: not verified');\nconsole.log(performance.now() - t0);\n`);
+    cold[name] = [];
   }
-  console.log(`\ncold start (import + instantiate + first RS256 verify), median of 7: ${median(cold).toFixed(1)} ms`);
+  for (let i = 0; i < 7; i++) {
+    for (const name of Object.keys(scripts)) {
+      cold[name].push(Number(execFileSync(process.execPath, [join(pkg.project, `cold-${name}.mjs`)], { cwd: pkg.project, encoding: 'utf8' })));
+    }
+  }
+  const figures = Object.entries(cold).map(([name, ms]) => `${name} ${median(ms).toFixed(1)} ms`).join(', ');
+  console.log(`\ncold start (import + instantiate + first RS256 verify; a script file in a fresh process), median of 7: ${figures}`);
 }
 for (const [what, file] of [['verifier module (loaded at start)', 'powersync_jwt_bg.wasm'], ['issuing module (loaded on first issuing call)', 'powersync_jwt_issuing_bg.wasm']]) {
   const wasm = readFileSync(`${pkg.project}/node_modules/powersync-jwt/dist/${file}`);

@@ -1,7 +1,7 @@
 // Loads the freshly built package from pkg/ and verifies one token, so that
 // a module broken by the build (e.g. a bad wasm-opt) fails `make build`.
 import { createHmac } from 'node:crypto';
-const { PowerSyncVerifier, generateKeyPair, signToken } = await import('../pkg/node.mjs');
+const { PowerSyncVerifier, generateKeyPair, signToken } = await import('../pkg/dist/node.mjs');
 const secret = 'smoke-test-secret';
 const b64 = (x) => Buffer.from(x).toString('base64url');
 const now = Math.floor(Date.now() / 1000);

@@ -94,7 +94,10 @@ pub fn signature_shape_ok(key: &KeyMaterial, sig: &[u8]) -> bool {
 }
 
 /// Pure-Rust signature checks (src/rsassa.rs for RSA, RustCrypto curves,
-/// ed25519-compact, ed448-goldilocks); works everywhere.
+/// ed25519-compact, ed448-goldilocks); works everywhere. The checks other
+/// than HMAC are kept out of line: the wasm engine compiles a function on
+/// its first call, and an HMAC check (the host backend's too) should not
+/// first compile every curve.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PureRust;
 
@@ -167,6 +170,7 @@ fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
     }
 }
 
+#[inline(never)]
 fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> bool {
     let padding = match alg.family() {
         Family::RsaPkcs1 => crate::rsassa::Padding::Pkcs1v15,
@@ -176,6 +180,7 @@ fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> b
     crate::rsassa::verify(padding, alg.hash(), n, e, input, sig)
 }
 
+#[inline(never)]
 fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) -> bool {
     let mut sec1 = Vec::with_capacity(1 + x.len() + y.len());
     sec1.push(4);
@@ -202,6 +207,7 @@ fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) ->
     }
 }
 
+#[inline(never)]
 fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
     match curve {
         OkpCurve::Ed25519 => {

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import {
   ConfigError, PowerSyncVerifier, VerificationError, decodeUnverified, generateDevToken, generateKeyPair,
   parseJwks, parsePowerSyncYaml,
-} from '../node.mjs';
+} from '../dist/node.mjs';
 
 const HELP = {
   main: `powersync-jwt — verify and issue PowerSync client tokens (JWTs)

@@ -13,7 +13,7 @@ const { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws,
 const b64 = (x) => Buffer.from(x).toString('base64url');
 
 test('the tarball carries the wasm module and the entry points', () => {
-  for (const f of ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt.js', 'dist/node.cjs', 'dist/wasm-base64.mjs', 'node.mjs', 'browser.mjs',
+  for (const f of ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt.js', 'dist/node.cjs', 'dist/wasm-base64.mjs', 'dist/node.mjs', 'browser.mjs',
     'workerd.mjs', 'deno.mjs', 'inline.mjs', 'slim.mjs', 'api.mjs', 'index.d.ts', 'slim.d.ts', 'package.json', 'README.md']) {
     assert.ok(pkg.files.includes(f), `${f} missing from the tarball: ${pkg.files.join(', ')}`);
   }
