@@ -160,6 +160,8 @@ const DEFERRED = 2;
 const CHECK_NOW = 0;
 const COLLECT = 1;
 const OPTIMISTIC = 2;
+// No remote source timed out.
+const NONE = [];
 
 const encoder = new TextEncoder();
 let memory;
@@ -382,67 +384,91 @@ export class PowerSyncVerifier {
     return this.verifyAuthorization(Array.isArray(value) ? value[0] : value, options);
   }
 
-  async #verifyWith(token, options) {
+  /**
+   * A promise of the verification of `token`. Without remote key sets and
+   * with the signature answered in one pass, no async function is involved:
+   * the promise is the host's check, or an already settled one.
+   */
+  #verifyWith(token, options) {
     const now = this.#now(options);
     const { waitUntil } = optionsArg(options);
     if (waitUntil !== undefined && typeof waitUntil !== 'function') throw new TypeError('options.waitUntil must be a function');
-    const timedOut = this.#remotes ? await this.#prepare(waitUntil) : [];
-    const len = this.#load(token);
-    const hit = this.#cached(len, now);
-    if (hit !== undefined) return hit;
+    if (this.#remotes) return this.#verifyRemote(token, now, waitUntil);
+    return this.#verifyNow(token, now, NONE);
+  }
+
+  /** #verifyWith where key sets are fetched: the service's getKeys first, and a refresh for an unknown kid. */
+  async #verifyRemote(token, now, waitUntil) {
+    const timedOut = await this.#prepare(waitUntil);
     try {
-      return await this.#verifyAsync(token, len, now, timedOut);
+      return await this.#verifyNow(token, now, timedOut);
     } catch (e) {
       // An unknown kid: refresh (rate-limited, as the service) and, beyond the
       // service, wait up to 3 s for it and try once more, so that a key
       // rotation does not fail the first request that uses the new key.
-      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found' || !this.#remotes) throw e;
+      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found') throw e;
       const refresh = [...this.#inner.keyNotFound(this.#js.clock())];
       if (!refresh.length) throw e;
       const done = Promise.all(refresh.map((i) => this.#fetchSource(i, waitUntil)));
       if ((await Promise.race([done, sleep(WAIT_MS)])) === 'timeout') throw e;
-      return this.#verifyAsync(token, this.#load(token), now, []);
+      return this.#verifyNow(token, now, NONE);
+    }
+  }
+
+  /** A promise of the verification with the keys at hand (a kept result first). */
+  #verifyNow(token, now, timedOut) {
+    try {
+      const len = this.#load(token);
+      const hit = this.#cached(len, now);
+      if (hit !== undefined) return Promise.resolve(hit);
+      return this.#verifyAsync(token, len, now, timedOut);
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 
   /**
    * A verification whose signature checks may go to the asynchronous host
    * (WebCrypto); `len`: the token is in the token buffer, `len` bytes.
+   * Returns the result or a promise of it; throws what it refuses at once.
    */
-  async #verifyAsync(token, len, now, timedOut) {
+  #verifyAsync(token, len, now, timedOut) {
     const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
     const host = hosts.async;
-    if (host === null || hosts.sync) return this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len);
+    if (host === null || hosts.sync) return Promise.resolve(this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len));
     // First pass: the core goes on as if the signature verified, so for a
     // good token the host's answer only confirms the outcome at hand.
     const text = this.#run(len, now, late, OPTIMISTIC, undefined);
     const s = this.#slots;
-    if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return this.#result(token, text, len);
-    let answers = [];
-    if (s[S_PROVISIONAL] === 1) {
-      // Everything the outcome needs is read now: other verifications may run during the wait.
-      const outcome = this.#outcome(text);
-      const keyId = s[S_P_KEY];
-      const algIndex = s[S_P_ALG];
-      const buffer = memory.buffer;
-      const data = new Uint8Array(buffer, s[S_P_DATA], s[S_P_DATA_LEN]).slice();
-      const signature = new Uint8Array(buffer, s[S_P_SIG], s[S_P_SIG_LEN]).slice();
-      const verdict = await host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature);
+    if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return Promise.resolve(this.#result(token, text, len));
+    if (s[S_PROVISIONAL] !== 1) return answerPending(host).then((answers) => this.#rounds(token, now, late, answers));
+    // Everything the outcome needs is read now: other verifications may run during the wait.
+    const outcome = this.#outcome(text);
+    const keyId = s[S_P_KEY];
+    const algIndex = s[S_P_ALG];
+    const buffer = memory.buffer;
+    const data = new Uint8Array(buffer, s[S_P_DATA], s[S_P_DATA_LEN]).slice();
+    const signature = new Uint8Array(buffer, s[S_P_SIG], s[S_P_SIG_LEN]).slice();
+    return host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature).then((verdict) => {
       // A key set that changed meanwhile may have renumbered the keys: verify again.
       if (verdict === 1 && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
         return this.#finish(token, outcome, -1);
       }
-      answers = [keyId, algIndex, verdict];
-    } else {
-      answers = await answerPending(host);
-    }
-    // Each round answers the checks the last one asked for; the keys of a
-    // token are few, so a handful of rounds always settles it.
+      return this.#rounds(token, now, late, [keyId, algIndex, verdict]);
+    });
+  }
+
+  /**
+   * Verifies again with the host's `answers`: each round answers the checks
+   * the last one asked for; the keys of a token are few, so a handful of
+   * rounds always settles it.
+   */
+  async #rounds(token, now, late, answers) {
     for (let round = 0; round < 4; round++) {
       const again = this.#load(token);
       const text = this.#run(again, now, late, COLLECT, Uint32Array.from(answers));
       if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, again);
-      answers = answers.concat(await answerPending(host));
+      answers = answers.concat(await answerPending(hosts.async));
     }
     const again = this.#load(token);
     return this.#result(token, this.#run(again, now, late, CHECK_NOW, undefined), again);

@@ -16,7 +16,7 @@ function params(alg, jwk) {
   if (alg.startsWith('RS')) return [{ name: 'RSASSA-PKCS1-v1_5', hash }, { name: 'RSASSA-PKCS1-v1_5' }];
   if (alg.startsWith('PS')) return [{ name: 'RSA-PSS', hash }, { name: 'RSA-PSS', saltLength: Number(alg.slice(2)) / 8 }];
   if (alg.startsWith('ES')) return [{ name: 'ECDSA', namedCurve: CURVE[alg] }, { name: 'ECDSA', hash }];
-  if (alg === 'EdDSA' && jwk.crv === 'Ed25519') return [{ name: 'Ed25519' }, { name: 'Ed25519' }];
+  if (alg === 'EdDSA' && jwk?.crv === 'Ed25519') return [{ name: 'Ed25519' }, { name: 'Ed25519' }];
   return null;
 }
 

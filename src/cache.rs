@@ -118,13 +118,24 @@ impl<V> TokenCache<V> {
 /// keys, and a lookup always compares the whole token, so a collision costs
 /// one comparison and never returns another token's result.
 #[derive(Debug, Clone, Copy)]
-struct Seeded(u64);
+pub(crate) struct Seeded(u64);
 
 impl Seeded {
     fn new() -> Seeded {
         Seeded(0x243f_6a88_85a3_08d3)
     }
 }
+
+impl Default for Seeded {
+    fn default() -> Seeded {
+        Seeded::new()
+    }
+}
+
+/// A map on the cache's hash, for small keys looked up on every verification.
+pub(crate) type FastMap<K, V> = HashMap<K, V, Seeded>;
+/// A set on the cache's hash.
+pub(crate) type FastSet<T> = std::collections::HashSet<T, Seeded>;
 
 impl BuildHasher for Seeded {
     type Hasher = WordHasher;
@@ -134,7 +145,7 @@ impl BuildHasher for Seeded {
 }
 
 #[derive(Debug)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl WordHasher {
     #[inline]

@@ -2,6 +2,7 @@
 //! crypto backends, generic JWS and decoding.
 
 use super::*;
+use crate::cache::{FastMap, FastSet};
 use crate::config;
 use crate::error::Error;
 use crate::jwk::{KeyIssue, KeyRules};
@@ -760,7 +761,6 @@ extern "C" {
 struct Pending {
     key: u32,
     alg: Algorithm,
-    jwk: String,
     input: Vec<u8>,
     signature: Vec<u8>,
 }
@@ -804,9 +804,13 @@ struct Call {
 /// a signature with another key); the table itself is bounded.
 #[derive(Default)]
 struct KeyIds {
-    by_thumbprint: std::collections::HashMap<String, u32>,
+    by_thumbprint: FastMap<String, u32>,
     /// Ids whose JWK the synchronous host has been given.
-    sent: std::collections::HashSet<u32>,
+    sent: FastSet<u32>,
+    /// The public JWK (JSON text) of each id a deferred check named, made
+    /// once: `pendingChecks` gives it to an asynchronous host that has not
+    /// imported that key yet.
+    jwks: FastMap<u32, String>,
     next: u32,
 }
 
@@ -853,6 +857,7 @@ fn key_id(key: &crate::Key) -> u32 {
         if ids.by_thumbprint.len() >= MAX_KEY_IDS {
             ids.by_thumbprint.clear();
             ids.sent.clear();
+            ids.jwks.clear();
         }
         let id = ids.next;
         ids.next = ids.next.wrapping_add(1);
@@ -900,12 +905,13 @@ pub fn pending_checks() -> String {
             .pending
             .iter()
             .map(|p| {
+                let jwk = KEY_IDS.with(|k| k.borrow().jwks.get(&p.key).cloned());
                 format!(
                     r#"{{"key":{},"alg":{},"algIndex":{},"jwk":{}}}"#,
                     p.key,
                     q(p.alg.name()),
                     alg_index(p.alg),
-                    p.jwk
+                    jwk.as_deref().unwrap_or("null")
                 )
             })
             .collect();
@@ -996,11 +1002,16 @@ impl HostBackend {
                 Some(0) => false,
                 Some(_) => crate::PureRust.verify(alg, key, input, sig),
                 None => {
+                    KEY_IDS.with(|k| {
+                        k.borrow_mut()
+                            .jwks
+                            .entry(id)
+                            .or_insert_with(|| key.public_jwk_json());
+                    });
                     if !c.pending.iter().any(|p| p.key == id && p.alg == alg) {
                         c.pending.push(Pending {
                             key: id,
                             alg,
-                            jwk: key.public_jwk_json(),
                             input: input.to_vec(),
                             signature: sig.to_vec(),
                         });
