@@ -2,29 +2,42 @@
 // key objects cached by the core's key id. HMAC stays in Rust. The signed
 // bytes and the signature are read in place from wasm memory. Answers: 1
 // valid, 0 invalid, -1 key unknown (the core then sends it); a throw makes
-// the core check in pure Rust.
-import { constants, createPublicKey, verify } from 'node:crypto';
+// the core check in pure Rust. node:crypto is loaded on the first key the
+// core sends (about 3 ms), so that an app that only checks HMAC tokens never
+// loads it.
 
 const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 
-/** `wasm`: the initialised module (`wasmMemory()`, `algorithmNames()`). */
-export function nodeHostCrypto(wasm) {
+/**
+ * `wasm`: the initialised module (`wasmMemory()`, `algorithmNames()`);
+ * `loadCrypto()`: node:crypto, synchronously.
+ */
+export function nodeHostCrypto(wasm, loadCrypto) {
   const memory = wasm.wasmMemory();
+  const names = wasm.algorithmNames().split(',');
+  let checks;
+  let createPublicKey;
   // Per algorithm index: (key object, data, signature) => boolean.
-  const checks = wasm.algorithmNames().split(',').map((alg) => {
-    const hash = HASH[alg.slice(2)];
-    if (alg === 'EdDSA') return (key, data, sig) => verify(null, data, key, sig);
-    if (alg.startsWith('ES')) return (key, data, sig) => verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, sig);
-    if (alg.startsWith('PS')) {
-      const saltLength = Number(alg.slice(2)) / 8;
-      return (key, data, sig) => verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, sig);
-    }
-    if (alg.startsWith('RS')) return (key, data, sig) => verify(hash, data, key, sig);
-    return null;
-  });
+  const checksFor = ({ constants, verify }) =>
+    names.map((alg) => {
+      const hash = HASH[alg.slice(2)];
+      if (alg === 'EdDSA') return (key, data, sig) => verify(null, data, key, sig);
+      if (alg.startsWith('ES')) return (key, data, sig) => verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, sig);
+      if (alg.startsWith('PS')) {
+        const saltLength = Number(alg.slice(2)) / 8;
+        return (key, data, sig) => verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, sig);
+      }
+      if (alg.startsWith('RS')) return (key, data, sig) => verify(hash, data, key, sig);
+      return null;
+    });
   const keys = new Map();
   return {
     addKey(id, jwk) {
+      if (checks === undefined) {
+        const crypto = loadCrypto();
+        createPublicKey = crypto.createPublicKey;
+        checks = checksFor(crypto);
+      }
       if (keys.size >= 1000) keys.clear();
       keys.set(id, createPublicKey({ key: JSON.parse(jwk), format: 'jwk' }));
     },

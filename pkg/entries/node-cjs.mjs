@@ -8,7 +8,8 @@ import { hosts } from '../async-host.mjs';
 import { nodeHostCrypto } from '../node-crypto.mjs';
 
 wasm.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
-wasm.setHostCrypto(nodeHostCrypto(wasm));
+// node:crypto, loaded on first use.
+wasm.setHostCrypto(nodeHostCrypto(wasm, () => require('node:crypto')));
 hosts.sync = true;
 hosts.issuing = async () => {
   const issuing = await import('../dist/powersync_jwt_issuing.js');
