@@ -15,4 +15,8 @@ const pair = await generateKeyPair('ES256', { kid: 'smoke' });
 const issued = await signToken({}, pair.privateJwk, { subject: 'issued', audience: 'smoke', expiresIn: 60 });
 const r2 = PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['smoke'] }).verifySync(issued);
 if (r2.userId !== 'issued') throw new Error(`smoke test: unexpected result ${JSON.stringify(r2)}`);
-console.log('[build] smoke test: the built package verifies a token, and one from its issuing module');
+// The same token checked in pure Rust (the inline entry has no node:crypto host).
+const inline = await import('../pkg/inline.mjs');
+const r3 = inline.PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['smoke'] }).verifySync(issued);
+if (r3.userId !== 'issued') throw new Error(`smoke test: unexpected result ${JSON.stringify(r3)}`);
+console.log('[build] smoke test: the built package verifies a token (node:crypto and pure Rust), and one from its issuing module');
