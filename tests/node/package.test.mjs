@@ -1,6 +1,6 @@
 // The packed npm package, installed into an empty project, in Node (ESM).
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -56,6 +56,34 @@ test('a plain ESM import by package name works with no init call', () => {
   const script = join(pkg.project, 'main.mjs');
   writeFileSync(script, `import { PowerSyncVerifier } from 'powersync-jwt';\nconsole.log(typeof PowerSyncVerifier.fromClientAuth);\n`);
   assert.equal(execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim(), 'function');
+});
+
+test('node:crypto is loaded on the first asymmetric key, never for HMAC tokens only', () => {
+  const b64 = (x) => Buffer.from(x).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const input = (alg) => `${b64(JSON.stringify({ alg }))}.${b64(JSON.stringify({ sub: 'u', iat: now, exp: now + 60, aud: 'a' }))}`;
+  const secret = Buffer.from('a-test-secret-of-32-bytes-long!!');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const fixture = {
+    hs: `${input('HS256')}.${b64(createHmac('sha256', secret).update(input('HS256')).digest())}`,
+    hsJwks: { keys: [{ kty: 'oct', k: b64(secret), alg: 'HS256' }] },
+    rs: `${input('RS256')}.${b64(sign('sha256', Buffer.from(input('RS256')), rsa.privateKey))}`,
+    rsJwks: { keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), alg: 'RS256' }] },
+  };
+  const script = join(pkg.project, 'lazy-crypto.mjs');
+  writeFileSync(script, `import { PowerSyncVerifier } from 'powersync-jwt';
+const f = ${JSON.stringify(fixture)};
+const loaded = () => process.moduleLoadList.filter((m) => m.includes('crypto')).length;
+const atStart = loaded();
+new PowerSyncVerifier({ jwks: f.hsJwks, audience: 'a' }).verifySync(f.hs);
+const afterHmac = loaded();
+new PowerSyncVerifier({ jwks: f.rsJwks, audience: 'a' }).verifySync(f.rs);
+console.log(JSON.stringify([atStart, afterHmac, loaded()]));
+`);
+  const [atStart, afterHmac, afterRsa] = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8' }));
+  assert.equal(atStart, 0, 'loaded at import');
+  assert.equal(afterHmac, 0, 'loaded by an HMAC verification');
+  assert.ok(afterRsa > 0, 'an RS256 verification loads node:crypto');
 });
 
 test(`case table (${cases.cases.length} cases) through the installed package`, async () => {
