@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { attacks, cases, compareBackends, installPackage, runTable } from './helpers.mjs';
+import { attacks, cases, compareBackends, installPackage, keys, runTable } from './helpers.mjs';
 
 const pkg = installPackage();
 const lib = await import(join(pkg.project, 'node_modules/powersync-jwt/inline.mjs'));
@@ -54,4 +54,50 @@ test('key ids are never reused: past the table size a new key is not checked wit
   const last = keys[1001];
   assert.equal(await lib.verifySignature('ES256', jwkOf(last), data, sigOf(keys[0]), { backend: 'webcrypto' }), false, 'signed by another key');
   assert.equal(await lib.verifySignature('ES256', jwkOf(last), data, sigOf(last), { backend: 'webcrypto' }), true);
+});
+
+// The first pass's outcome names its key by index in the key set it was
+// verified under; a key set that changes while WebCrypto answers may put
+// another key at that index: the verification must be made again.
+test('a key set replaced while WebCrypto checks the signature: the result names the right key', async () => {
+  const { createPrivateKey, sign } = await import('node:crypto');
+  const { useWebCrypto } = await import(join(pkg.project, 'node_modules/powersync-jwt/webcrypto.mjs'));
+  const b64 = (x) => Buffer.from(x).toString('base64url');
+  const NOW = 1_700_000_000;
+  const input = `${b64(JSON.stringify({ alg: 'ES256', kid: 'ec-1' }))}.${b64(JSON.stringify({ sub: 'u', iat: NOW, exp: NOW + 600, aud: 'a' }))}`;
+  const sig = sign('sha256', Buffer.from(input), { key: createPrivateKey({ key: keys.p256.private, format: 'jwk' }), dsaEncoding: 'ieee-p1363' });
+  const token = `${input}.${b64(sig)}`;
+  const url = 'https://keys.example.test/jwks';
+  const first = { keys: [{ ...keys.p256.public, kid: 'ec-1', alg: 'ES256' }] };
+  const second = { keys: [{ ...keys.rsa2048.public, kid: 'rsa-1', alg: 'RS256' }, ...first.keys] };
+  const fetch = async () => new Response(JSON.stringify(first), { headers: { 'content-type': 'application/json' } });
+  const v = lib.PowerSyncVerifier.fromClientAuth({ jwks_uri: url, audience: ['a'] }, { fetch, clock: () => NOW * 1000, cache: false });
+  await v.ready();
+  // WebCrypto whose verify waits until the key set has been replaced.
+  let entered;
+  const inVerify = new Promise((resolve) => (entered = resolve));
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const subtle = globalThis.crypto.subtle;
+  const slow = {
+    importKey: (...args) => subtle.importKey(...args),
+    verify: async (...args) => {
+      entered();
+      await gate;
+      return subtle.verify(...args);
+    },
+  };
+  useWebCrypto(slow);
+  try {
+    const pending = v.verify(token, { now: NOW });
+    await inVerify;
+    const cache = { version: 1, sources: [{ url, fetchedAt: NOW * 1000 + 1, jwks: JSON.stringify(second) }] };
+    assert.equal(v.importKeyCache(JSON.stringify(cache)), 1, 'the new key set is taken');
+    release();
+    const r = await pending;
+    assert.equal(r.key.kid, 'ec-1');
+    assert.equal(r.key.kty, 'EC');
+  } finally {
+    useWebCrypto();
+  }
 });
