@@ -41,7 +41,7 @@ mod slot {
     /// 1 when the user id is the `sub` claim itself (a string).
     pub const USER_ID_IS_SUB: usize = 3;
     /// First and last second (inclusive) at which the result's time checks pass
-    /// (set only when the JavaScript layer keeps a cache).
+    /// (set only when the cache is on).
     pub const FROM: usize = 4;
     pub const UNTIL: usize = 5;
     /// Key generation the result was verified under.
