@@ -430,7 +430,8 @@ export class PowerSyncVerifier {
   /**
    * A verification whose signature checks may go to the asynchronous host
    * (WebCrypto); `len`: the token is in the token buffer, `len` bytes.
-   * Returns the result or a promise of it; throws what it refuses at once.
+   * Returns a promise of the result; what it refuses without waiting is
+   * thrown (#verifyNow makes that a rejection).
    */
   #verifyAsync(token, len, now, timedOut) {
     const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
