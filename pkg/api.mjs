@@ -242,6 +242,7 @@ export class PowerSyncVerifier {
       this.#inner = options;
       this.#js = jsOptions(jsOpts);
     } else {
+      if (jsOpts !== undefined) throw new TypeError('new PowerSyncVerifier(options) takes one argument: fetch, clock and the rest go in options');
       this.#js = jsOptions(options);
       this.#inner = call(() => wasm.WasmVerifier.fromOptions(jsonArg(options, 'options')));
     }

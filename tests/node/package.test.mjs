@@ -144,6 +144,7 @@ test('wrong argument types are TypeErrors, and the module keeps working', () => 
     assert.throws(() => PowerSyncVerifier.fromClientAuth(bad), (e) => e instanceof TypeError || e instanceof ConfigError);
   }
   assert.throws(() => v.verifySync(good.token, { now: NaN }), TypeError);
+  assert.throws(() => new PowerSyncVerifier({ jwks: { keys: [] } }, { fetch }), /takes one argument/, 'a second argument is not ignored');
   assert.throws(() => v.verifySync(good.token, { now: 'yesterday' }), TypeError);
   assert.throws(() => v.verifySync('\ud800.\udfff.x'), VerificationError);
   assert.throws(() => v.verifySync('x'.repeat(10_000_000)), (e) => e.reason === 'token_too_large');
