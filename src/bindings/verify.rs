@@ -277,6 +277,10 @@ impl WasmVerifier {
     /// The result object kept for exactly the `len` bytes of the token
     /// buffer, if that token was verified under the current key generation
     /// and its time checks pass at `now` (unix seconds); undefined otherwise.
+    /// Equal bytes mean an equal token string: only verified tokens are
+    /// kept, and they are ASCII (base64url and dots), whose UTF-8 encoding
+    /// no other string shares (`encodeInto` writes a lone surrogate as
+    /// U+FFFD, never as ASCII).
     pub fn cached(&mut self, len: usize, now: f64) -> JsValue {
         let generation = self.inner.key_generation();
         let Some(cache) = self.cache.as_mut() else {
