@@ -344,7 +344,30 @@ export class PowerSyncVerifier {
     const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
     const len = this.#load(t);
-    return this.#cached(len, now) ?? this.#result(t, this.#run(len, now, undefined, CHECK_NOW, undefined), len);
+    return this.#cached(len, now) ?? this.#verifyHere(t, len, now, undefined);
+  }
+
+  /**
+   * A verification with signatures checked on the spot: by `hosts.direct`
+   * (node:crypto) on a provisional outcome where there is one, so that the
+   * check runs after the core's pass rather than inside it; else by the
+   * core through the synchronous host or in pure Rust.
+   */
+  #verifyHere(token, len, now, late) {
+    const direct = hosts.direct;
+    if (direct === null) return this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len);
+    const text = this.#run(len, now, late, OPTIMISTIC, undefined);
+    const s = this.#slots;
+    if (s[S_PROVISIONAL] !== 1 && s[S_STATUS] !== DEFERRED) return this.#result(token, text, len);
+    if (s[S_PROVISIONAL] === 1) {
+      // Every slot is read first: calls into wasm may grow its memory (detaching views over it).
+      const check = [s[S_P_ALG], s[S_P_KEY], pendingJwkText, s[S_P_DATA], s[S_P_DATA_LEN], s[S_P_SIG], s[S_P_SIG_LEN]];
+      const outcome = this.#outcome(text);
+      if (direct(...check) === 1) return this.#finish(token, outcome, len);
+    }
+    // Not confirmed: the core decides with every check made on the spot.
+    const again = this.#load(token);
+    return this.#result(token, this.#run(again, now, late, CHECK_NOW, undefined), again);
   }
 
   /**
@@ -437,20 +460,21 @@ export class PowerSyncVerifier {
   #verifyAsync(token, len, now, timedOut) {
     const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
     const host = hosts.async;
-    if (host === null || hosts.sync) return Promise.resolve(this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len));
+    if (host === null || hosts.sync) return Promise.resolve(this.#verifyHere(token, len, now, late));
     // First pass: the core goes on as if the signature verified, so for a
     // good token the host's answer only confirms the outcome at hand.
     const text = this.#run(len, now, late, OPTIMISTIC, undefined);
     const s = this.#slots;
     if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return Promise.resolve(this.#result(token, text, len));
     if (s[S_PROVISIONAL] !== 1) return answerPending(host).then((answers) => this.#rounds(token, now, late, answers));
-    // Everything the outcome needs is read now: other verifications may run during the wait.
-    const outcome = this.#outcome(text);
+    // Everything the outcome needs is read now: other verifications may run
+    // during the wait. The slots first: calls into wasm may grow its memory.
     const keyId = s[S_P_KEY];
     const algIndex = s[S_P_ALG];
     const buffer = memory.buffer;
     const data = new Uint8Array(buffer, s[S_P_DATA], s[S_P_DATA_LEN]).slice();
     const signature = new Uint8Array(buffer, s[S_P_SIG], s[S_P_SIG_LEN]).slice();
+    const outcome = this.#outcome(text);
     return host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature).then((verdict) => {
       // A key set that changed meanwhile may have renumbered the keys: verify again.
       if (verdict === 1 && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
@@ -722,6 +746,11 @@ let ownWebCrypto;
 /** The public JWK of the first pending check (asked for a key the host has not imported yet). */
 function pendingJwk() {
   return JSON.parse(wasm.pendingChecks())[0].jwk;
+}
+
+/** pendingJwk() as JSON text. */
+function pendingJwkText() {
+  return JSON.stringify(pendingJwk());
 }
 
 /** Has `host` answer the checks the last deferred call left pending (their bytes copied out first). */

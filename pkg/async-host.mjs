@@ -3,4 +3,4 @@
 // is then preferred); `async`: WebCrypto answers them between two passes;
 // `issuing`: loads and initialises the issuing wasm module (key generation,
 // signing, dev tokens), which verification never needs, on first use.
-export const hosts = { sync: false, async: null, issuing: null };
+export const hosts = { sync: false, direct: null, async: null, issuing: null };

@@ -1,5 +1,7 @@
 // The host signature check for Node.js: node:crypto, synchronous, with the
-// key objects cached by the core's key id. HMAC stays in Rust. The signed
+// key objects cached by the core's key id. HMAC stays in Rust. `direct`
+// checks a provisional outcome's signature from JavaScript after the core's
+// pass; `verify`/`addKey` answer the core from inside wasm otherwise. The signed
 // bytes and the signature are read in place from wasm memory. Answers: 1
 // valid, 0 invalid, -1 key unknown (the core then sends it); a throw makes
 // the core check in pure Rust. node:crypto is loaded on the first key the
@@ -40,6 +42,20 @@ export function nodeHostCrypto(wasm, loadCrypto) {
       }
       if (keys.size >= 1000) keys.clear();
       keys.set(id, createPublicKey({ key: JSON.parse(jwk), format: 'jwk' }));
+    },
+    /**
+     * The check of a provisional outcome, from JavaScript: `jwk()` gives the
+     * public JWK (JSON text) of a key not imported yet; the bytes are read
+     * from wasm memory after that call. 1 valid, 0 invalid, 2 not checked.
+     */
+    direct(alg, id, jwk, data, dataLength, signature, signatureLength) {
+      try {
+        if (!keys.has(id)) this.addKey(id, jwk());
+        const answer = this.verify(alg, id, data, dataLength, signature, signatureLength);
+        return answer === 1 || answer === 0 ? answer : 2;
+      } catch {
+        return 2;
+      }
     },
     verify(alg, id, data, dataLength, signature, signatureLength) {
       const key = keys.get(id);

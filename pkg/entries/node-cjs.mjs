@@ -9,8 +9,10 @@ import { nodeHostCrypto } from '../node-crypto.mjs';
 
 wasm.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
 // node:crypto, loaded on first use.
-wasm.setHostCrypto(nodeHostCrypto(wasm, () => require('node:crypto')));
+const host = nodeHostCrypto(wasm, () => require('node:crypto'));
+wasm.setHostCrypto(host);
 hosts.sync = true;
+hosts.direct = (...check) => host.direct(...check);
 hosts.issuing = async () => {
   const issuing = await import('../dist/powersync_jwt_issuing.js');
   issuing.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_issuing_bg.wasm')) });

@@ -14,8 +14,10 @@ const { readFileSync } = builtin('node:fs');
 
 wasm.initSync({ module: readFileSync(new URL('./powersync_jwt_bg.wasm', import.meta.url)) });
 // node:crypto, loaded on first use.
-wasm.setHostCrypto(nodeHostCrypto(wasm, () => builtin('node:crypto')));
+const host = nodeHostCrypto(wasm, () => builtin('node:crypto'));
+wasm.setHostCrypto(host);
 hosts.sync = true;
+hosts.direct = (...check) => host.direct(...check);
 hosts.issuing = async () => {
   const issuing = await import('../dist/powersync_jwt_issuing.js');
   issuing.initSync({ module: readFileSync(new URL('./powersync_jwt_issuing_bg.wasm', import.meta.url)) });
