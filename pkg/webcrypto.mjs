@@ -51,7 +51,12 @@ export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
     let entry = keys.get(id);
     if (entry === undefined) {
       if (keys.size >= 1000) keys.clear();
-      const key = jwk();
+      let key;
+      try {
+        key = jwk();
+      } catch {
+        return Promise.resolve(2); // unreadable: the core checks in pure Rust
+      }
       const p = params(alg, key);
       entry = { key: null, verify: p?.[1], ready: null };
       entry.ready = p
