@@ -355,19 +355,23 @@ export class PowerSyncVerifier {
    */
   #verifyHere(token, len, now, late) {
     const direct = hosts.direct;
-    if (direct === null) return this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len);
+    if (direct === null) return this.#checkNow(token, len, now, late);
     const text = this.#run(len, now, late, OPTIMISTIC, undefined);
     const s = this.#slots;
     if (s[S_PROVISIONAL] !== 1 && s[S_STATUS] !== DEFERRED) return this.#result(token, text, len);
     if (s[S_PROVISIONAL] === 1) {
       // Every slot is read first: calls into wasm may grow its memory (detaching views over it).
-      const check = [s[S_P_ALG], s[S_P_KEY], pendingJwkText, s[S_P_DATA], s[S_P_DATA_LEN], s[S_P_SIG], s[S_P_SIG_LEN]];
+      const check = [s[S_P_ALG], s[S_P_KEY], pendingJwk, s[S_P_DATA], s[S_P_DATA_LEN], s[S_P_SIG], s[S_P_SIG_LEN]];
       const outcome = this.#outcome(text);
       if (direct(...check) === 1) return this.#finish(token, outcome, len);
     }
     // Not confirmed: the core decides with every check made on the spot.
-    const again = this.#load(token);
-    return this.#result(token, this.#run(again, now, late, CHECK_NOW, undefined), again);
+    return this.#checkNow(token, this.#load(token), now, late);
+  }
+
+  /** The result of a run with every signature checked on the spot (the `len` bytes of the token buffer). */
+  #checkNow(token, len, now, late) {
+    return this.#result(token, this.#run(len, now, late, CHECK_NOW, undefined), len);
   }
 
   /**
@@ -460,7 +464,7 @@ export class PowerSyncVerifier {
   #verifyAsync(token, len, now, timedOut) {
     const late = timedOut.length ? Uint32Array.from(timedOut) : undefined;
     const host = hosts.async;
-    if (host === null || hosts.sync) return Promise.resolve(this.#verifyHere(token, len, now, late));
+    if (host === null || hosts.direct !== null) return Promise.resolve(this.#verifyHere(token, len, now, late));
     // First pass: the core goes on as if the signature verified, so for a
     // good token the host's answer only confirms the outcome at hand.
     const text = this.#run(len, now, late, OPTIMISTIC, undefined);
@@ -496,8 +500,7 @@ export class PowerSyncVerifier {
       if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, again);
       answers = answers.concat(await answerPending(hosts.async));
     }
-    const again = this.#load(token);
-    return this.#result(token, this.#run(again, now, late, CHECK_NOW, undefined), again);
+    return this.#checkNow(token, this.#load(token), now, late);
   }
 
   /** Copies the token into the core's token buffer; returns its length in bytes. */
@@ -746,11 +749,6 @@ let ownWebCrypto;
 /** The public JWK of the first pending check (asked for a key the host has not imported yet). */
 function pendingJwk() {
   return JSON.parse(wasm.pendingChecks())[0].jwk;
-}
-
-/** pendingJwk() as JSON text. */
-function pendingJwkText() {
-  return JSON.stringify(pendingJwk());
 }
 
 /** Has `host` answer the checks the last deferred call left pending (their bytes copied out first). */

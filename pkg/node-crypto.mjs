@@ -7,14 +7,33 @@
 // the core check in pure Rust. node:crypto is loaded on the first key the
 // core sends (about 3 ms), so that an app that only checks HMAC tokens never
 // loads it.
+import { hosts } from './async-host.mjs';
 
 const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
+
+/**
+ * Sets up a Node.js entry point: instantiates the verifier module from
+ * `read(fileName)` (the bytes of a file beside the entry), has node:crypto
+ * (`loadCrypto()`, synchronous, called on first use) check its signatures,
+ * and the issuing module read on first use.
+ */
+export function setUpNode(wasm, read, loadCrypto) {
+  wasm.initSync({ module: read('powersync_jwt_bg.wasm') });
+  const host = nodeHostCrypto(wasm, loadCrypto);
+  wasm.setHostCrypto(host);
+  hosts.direct = (...check) => host.direct(...check);
+  hosts.issuing = async () => {
+    const issuing = await import('./dist/powersync_jwt_issuing.js');
+    issuing.initSync({ module: read('powersync_jwt_issuing_bg.wasm') });
+    return issuing;
+  };
+}
 
 /**
  * `wasm`: the initialised module (`wasmMemory()`, `algorithmNames()`);
  * `loadCrypto()`: node:crypto, synchronously.
  */
-export function nodeHostCrypto(wasm, loadCrypto) {
+function nodeHostCrypto(wasm, loadCrypto) {
   const memory = wasm.wasmMemory();
   const names = wasm.algorithmNames().split(',');
   let checks;
@@ -33,24 +52,27 @@ export function nodeHostCrypto(wasm, loadCrypto) {
       return null;
     });
   const keys = new Map();
+  const importKey = (id, jwk) => {
+    if (checks === undefined) {
+      const crypto = loadCrypto();
+      createPublicKey = crypto.createPublicKey;
+      checks = checksFor(crypto);
+    }
+    if (keys.size >= 1000) keys.clear();
+    keys.set(id, createPublicKey({ key: jwk, format: 'jwk' }));
+  };
   return {
     addKey(id, jwk) {
-      if (checks === undefined) {
-        const crypto = loadCrypto();
-        createPublicKey = crypto.createPublicKey;
-        checks = checksFor(crypto);
-      }
-      if (keys.size >= 1000) keys.clear();
-      keys.set(id, createPublicKey({ key: JSON.parse(jwk), format: 'jwk' }));
+      importKey(id, JSON.parse(jwk));
     },
     /**
      * The check of a provisional outcome, from JavaScript: `jwk()` gives the
-     * public JWK (JSON text) of a key not imported yet; the bytes are read
-     * from wasm memory after that call. 1 valid, 0 invalid, 2 not checked.
+     * public JWK of a key not imported yet; the bytes are read from wasm
+     * memory after that call. 1 valid, 0 invalid, 2 not checked.
      */
     direct(alg, id, jwk, data, dataLength, signature, signatureLength) {
       try {
-        if (!keys.has(id)) this.addKey(id, jwk());
+        if (!keys.has(id)) importKey(id, jwk());
         const answer = this.verify(alg, id, data, dataLength, signature, signatureLength);
         return answer === 1 || answer === 0 ? answer : 2;
       } catch {

@@ -4,19 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as wasm from '../dist/powersync_jwt.js';
-import { hosts } from '../async-host.mjs';
-import { nodeHostCrypto } from '../node-crypto.mjs';
+import { setUpNode } from '../node-crypto.mjs';
 
-wasm.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_bg.wasm')) });
-// node:crypto, loaded on first use.
-const host = nodeHostCrypto(wasm, () => require('node:crypto'));
-wasm.setHostCrypto(host);
-hosts.sync = true;
-hosts.direct = (...check) => host.direct(...check);
-hosts.issuing = async () => {
-  const issuing = await import('../dist/powersync_jwt_issuing.js');
-  issuing.initSync({ module: readFileSync(join(__dirname, 'powersync_jwt_issuing_bg.wasm')) });
-  return issuing;
-};
+setUpNode(wasm, (name) => readFileSync(join(__dirname, name)), () => require('node:crypto'));
 
 export * from '../api.mjs';
