@@ -68,6 +68,11 @@ async function rateAsync(fn, tokens) {
   } while (t < MS);
   return (n / t) * 1000;
 }
+/** The public JWK (kid "k") the tokens of `makeTokens` verify with. */
+function jwkOf(alg, keys) {
+  return alg.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg, kid: 'k' };
+}
+
 /** node:crypto's check of a split token `[signed bytes, signature]`, with a key object made once. */
 function bareCheck(alg, keys) {
   if (alg.startsWith('HS')) {
@@ -92,7 +97,7 @@ if (want('node')) {
     const keys = gen();
     const a = alg.replace('-4096', '');
     const tokens = makeTokens(alg, keys, DISTINCT);
-    const jwk = a.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg: a, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg: a, kid: 'k' };
+    const jwk = jwkOf(a, keys);
     const ours = new lib.PowerSyncVerifier({ jwks: { keys: [jwk] }, audience: 'bench', cache: false });
     const fast = fastJwt.createVerifier({ key: a.startsWith('HS') ? keys.secret : keys.publicKey.export({ type: 'spki', format: 'pem' }), algorithms: [a], allowedAud: 'bench', cache: false });
     const joseKey = a.startsWith('HS') ? createSecretKey(keys.secret) : keys.publicKey;
@@ -124,7 +129,7 @@ if (want('cached')) {
     const keys = gen();
     const a = alg;
     const tokens = makeTokens(alg, keys, 1);
-    const jwk = a.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg: a, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg: a, kid: 'k' };
+    const jwk = jwkOf(a, keys);
     const ours = new lib.PowerSyncVerifier({ jwks: { keys: [jwk] }, audience: 'bench' });
     const fast = fastJwt.createVerifier({ key: a.startsWith('HS') ? keys.secret : keys.publicKey.export({ type: 'spki', format: 'pem' }), algorithms: [a], allowedAud: 'bench', cache: true });
     // A fresh string per call, as a token sliced from a request header is:
@@ -169,7 +174,7 @@ if (want('workerd')) {
         if (alg === 'RS256-4096') continue;
         const keys = gen();
         const tokens = makeTokens(alg, keys, 500);
-        const jwk = alg.startsWith('HS') ? { kty: 'oct', k: b64(keys.secret), alg, kid: 'k' } : { ...keys.publicKey.export({ format: 'jwk' }), alg, kid: 'k' };
+        const jwk = jwkOf(alg, keys);
         await post({ setup: { alg, jwk, tokens, audience: 'bench' } });
         // Size the requests to about 100 ms each from a first measurement.
         const n = Math.max(20, Math.round((100 / (await timed('jose', alg, 50))) * 50));
