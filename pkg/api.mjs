@@ -250,7 +250,7 @@ export class PowerSyncVerifier {
     algNames ??= wasm.algorithmNames().split(',');
     this.#remotes = this.#inner.remoteCount();
     this.#maxTokenBytes = this.#inner.maxTokenBytes();
-    this.#caching = this.#inner.cacheEntries() > 0;
+    this.#caching = this.#inner.caching();
   }
 
   /** From the `client_auth` section of powersync.yaml, as-is (snake_case). */

@@ -74,8 +74,6 @@ struct Hit {
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: Verifier,
-    /// Size of the verified-token cache (0: off).
-    cache_entries: usize,
     /// Verified tokens, by their bytes, with the result objects built for them.
     cache: Option<crate::cache::TokenCache<Hit>>,
     /// The next token, written by the JavaScript layer with `encodeInto`.
@@ -92,7 +90,6 @@ impl WasmVerifier {
         let cache_entries = inner.options().cache_entries.unwrap_or(0);
         WasmVerifier {
             inner: inner.without_cache().with_backend(Box::new(HostBackend)),
-            cache_entries,
             cache: (cache_entries > 0).then(|| crate::cache::TokenCache::new(cache_entries)),
             buffer: Vec::new(),
             slots: Box::new([0.0; slot::COUNT]),
@@ -233,7 +230,7 @@ impl WasmVerifier {
                 let is_sub = matches!(v.claims.get("sub"), Some(crate::json::Value::String(_)));
                 slots[slot::USER_ID_IS_SUB] = f64::from(u8::from(is_sub));
                 // The window is for the JavaScript cache only.
-                if self.cache_entries > 0 {
+                if self.cache.is_some() {
                     let (from, until) = self.inner.time_window(&v, now);
                     slots[slot::FROM] = from as f64;
                     slots[slot::UNTIL] = until as f64;
@@ -268,10 +265,9 @@ impl WasmVerifier {
         self.inner.key_generation() as f64
     }
 
-    /// Entries of the verified-token cache (0: off).
-    #[wasm_bindgen(js_name = cacheEntries)]
-    pub fn cache_entries(&self) -> usize {
-        self.cache_entries
+    /// Whether verified results are kept (the `cache` option).
+    pub fn caching(&self) -> bool {
+        self.cache.is_some()
     }
 
     /// The result object kept for exactly the `len` bytes of the token
