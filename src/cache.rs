@@ -34,7 +34,7 @@ impl<V> TokenCache<V> {
         TokenCache {
             max: max.max(1),
             clock: 0,
-            map: HashMap::with_hasher(Seeded::new()),
+            map: HashMap::default(),
             hits: 0,
             misses: 0,
         }
@@ -120,15 +120,9 @@ impl<V> TokenCache<V> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Seeded(u64);
 
-impl Seeded {
-    fn new() -> Seeded {
-        Seeded(0x243f_6a88_85a3_08d3)
-    }
-}
-
 impl Default for Seeded {
     fn default() -> Seeded {
-        Seeded::new()
+        Seeded(0x243f_6a88_85a3_08d3)
     }
 }
 

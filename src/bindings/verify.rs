@@ -229,7 +229,7 @@ impl WasmVerifier {
                 slots[slot::ALG] = f64::from(alg_index(v.alg));
                 let is_sub = matches!(v.claims.get("sub"), Some(crate::json::Value::String(_)));
                 slots[slot::USER_ID_IS_SUB] = f64::from(u8::from(is_sub));
-                // The window is for the JavaScript cache only.
+                // The window is kept with the result in the cache (see `store`).
                 if self.cache.is_some() {
                     let (from, until) = self.inner.time_window(&v, now);
                     slots[slot::FROM] = from as f64;
