@@ -3,7 +3,7 @@
 
 use crate::json::{self, Value};
 use crate::jwk::{parse_key, Key, KeyIssue, KeyRules};
-use crate::token::segment_text;
+use crate::token::without_bom;
 
 /// Most keys read from one set; the rest are reported and ignored.
 pub const MAX_KEYS: usize = 1000;
@@ -39,8 +39,8 @@ impl KeySet {
     /// assert_eq!(set.rejected[0].field.as_deref(), Some("use"));
     /// ```
     pub fn parse(text: &str, rules: KeyRules) -> Result<KeySet, JwksError> {
-        let text = segment_text(text.as_bytes());
-        let (value, _) = json::parse(&text).map_err(|e| JwksError(format!("not JSON: {e}")))?;
+        let (value, _) =
+            json::parse(without_bom(text)).map_err(|e| JwksError(format!("not JSON: {e}")))?;
         KeySet::from_value(&value, rules)
     }
 

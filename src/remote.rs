@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::json::{self, Value};
 use crate::jwk::{Key, KeyIssue, KeyRules};
 use crate::jwks::KeySet;
-use crate::token::segment_text;
+use crate::token::without_bom;
 
 pub const BACKGROUND_REFRESH_MS: f64 = 300_000.0;
 pub const KEY_EXPIRY_MS: f64 = 3_600_000.0;
@@ -165,8 +165,8 @@ impl RemoteSource {
 
     /// A fetch finished with a 2xx response whose body is `body`.
     pub fn on_response(&mut self, body: &str, now: f64) {
-        let text = segment_text(body.as_bytes());
-        let Ok((value, _)) = json::parse(&text) else {
+        let text = without_bom(body);
+        let Ok((value, _)) = json::parse(text) else {
             return self.on_failure("the response is not JSON", now);
         };
         self.fetching = false;
@@ -181,7 +181,7 @@ impl RemoteSource {
                 self.generation += 1;
                 self.errors.clear();
                 self.last_error = None;
-                self.document = Some(text);
+                self.document = Some(text.to_string());
             }
             _ => self.set_soft_error("the response has no \"keys\" array of objects".into()),
         }

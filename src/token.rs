@@ -36,13 +36,22 @@ pub struct Token<'a> {
 }
 
 /// Decodes a segment as text the way the service does: lossy UTF-8, with a
-/// leading byte-order mark dropped (TextDecoder's default).
-pub(crate) fn segment_text(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_string(),
-        None => text.into_owned(),
+/// leading byte-order mark dropped (TextDecoder's default). Valid UTF-8 (the
+/// usual case) keeps the bytes' allocation.
+pub(crate) fn segment_text(bytes: Vec<u8>) -> String {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
     }
+    text
+}
+
+/// Text without a leading byte-order mark, as [`segment_text`] reads it.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
 }
 
 impl<'a> Token<'a> {
@@ -73,7 +82,7 @@ impl<'a> Token<'a> {
         let header_seg = raw.get(..d1).unwrap_or_default();
         let header_bytes =
             b64::decode(header_seg).map_err(|e| Error::malformed(format!("header: {e}")))?;
-        let header_text = segment_text(&header_bytes);
+        let header_text = segment_text(header_bytes);
         let (value, info) = json::parse(&header_text)
             .map_err(|e| Error::malformed(format!("header is not JSON: {e}")))?;
         let Value::Object(header) = value else {
@@ -156,6 +165,11 @@ impl<'a> Token<'a> {
     /// The header's JSON text, as decoded.
     pub fn header_json(&self) -> &str {
         &self.header_text
+    }
+
+    /// The header's JSON text, as decoded, without a copy.
+    pub fn into_header_json(self) -> String {
+        self.header_text
     }
 
     /// Whether `crit` includes `b64` with `b64: false` (RFC 7797).

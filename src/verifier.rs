@@ -428,7 +428,7 @@ impl Verifier {
                 "JWTs must not use an unencoded payload (b64: false)",
             ));
         }
-        let payload_json = segment_text(&payload);
+        let payload_json = segment_text(payload);
         let (value, info) = json::parse(&payload_json)
             .map_err(|e| Error::malformed(format!("payload is not JSON: {e}")))?;
         let Value::Object(claims) = value else {
@@ -455,7 +455,7 @@ impl Verifier {
         let expires_at = claims.get("exp").and_then(Value::as_f64).unwrap_or(0.0);
         Ok(Verified {
             alg,
-            header_json: tok.header_json().to_string(),
+            header_json: tok.into_header_json(),
             payload_json,
             claims,
             user_id,
@@ -583,7 +583,7 @@ impl Verifier {
         let iss = tok
             .payload()
             .ok()
-            .and_then(|p| json::parse(&segment_text(&p)).ok())
+            .and_then(|p| json::parse(&segment_text(p)).ok())
             .and_then(|(v, _)| {
                 v.as_object()
                     .and_then(|o| o.get("iss"))

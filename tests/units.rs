@@ -153,6 +153,24 @@ fn base64url_is_strict() {
     for data in [&b""[..], b"a", b"ab", b"abc", b"\xff\xfe\xfd\xfc"] {
         assert_eq!(b64::decode(&b64::encode(data)).unwrap(), data);
     }
+    // Every byte value, at every length mod 3, round-trips.
+    let all: Vec<u8> = (0..=255).collect();
+    for n in [0, 1, 2, 3, 254, 255, 256] {
+        assert_eq!(b64::decode(&b64::encode(&all[..n])).unwrap(), &all[..n]);
+    }
+    // A byte outside the alphabet is refused at each position of a later group.
+    for bad in ['=', '+', '/', ' ', '.', '\u{0}', 'é'] {
+        for at in 4..8 {
+            let mut text: Vec<char> = "YWJjYWJjYQ".chars().collect();
+            text[at] = bad;
+            let text: String = text.into_iter().collect();
+            assert_eq!(
+                b64::decode(&text),
+                Err(b64::B64Error::BadCharacter),
+                "{text:?}"
+            );
+        }
+    }
     assert_eq!(b64::decode_lenient("YQ==").unwrap(), b"a");
     assert_eq!(b64::decode_lenient("+/8").unwrap(), [0xfb, 0xff]);
 }

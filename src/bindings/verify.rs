@@ -703,7 +703,7 @@ pub fn decode_unverified(token: &str) -> Result<String, JsValue> {
     };
     let decode = |seg: &str, what: &str| -> Result<String, JsValue> {
         let bytes = b64::decode(seg).map_err(|e| malformed(format!("{what}: {e}")))?;
-        let text = segment_text(&bytes);
+        let text = segment_text(bytes);
         match crate::json::parse(&text) {
             Ok(_) => Ok(text),
             Err(e) if what == "header" => Err(malformed(format!("header is not JSON: {e}"))),
