@@ -39,7 +39,7 @@ function nodeHostCrypto(wasm, loadCrypto) {
   let checks;
   let createPublicKey;
   // Per algorithm index: (key object, data, signature) => boolean.
-  const checksFor = ({ constants, verify }) =>
+  const checksFor = ({ constants, createVerify, verify }) =>
     names.map((alg) => {
       const hash = HASH[alg.slice(2)];
       if (alg === 'EdDSA') return (key, data, sig) => verify(null, data, key, sig);
@@ -48,7 +48,12 @@ function nodeHostCrypto(wasm, loadCrypto) {
         const saltLength = Number(alg.slice(2)) / 8;
         return (key, data, sig) => verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, sig);
       }
-      if (alg.startsWith('RS')) return (key, data, sig) => verify(hash, data, key, sig);
+      if (alg.startsWith('RS')) {
+        // A Verify object (as fast-jwt checks): 3% faster per RS256
+        // verification than crypto.verify here (alternating A/B in one process).
+        const name = `RSA-${hash.toUpperCase()}`;
+        return (key, data, sig) => createVerify(name).update(data).verify(key, sig);
+      }
       return null;
     });
   const keys = new Map();
