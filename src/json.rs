@@ -52,9 +52,15 @@ impl Object {
 
     /// Sets a member; returns true when it replaced an existing one.
     pub fn insert(&mut self, name: String, value: Value) -> bool {
+        self.put(name, value).is_some()
+    }
+
+    /// Sets a member; gives the name back when it replaced an existing one
+    /// (the parser reports the first duplicate without copying every name).
+    fn put(&mut self, name: String, value: Value) -> Option<String> {
         if let Some(slot) = self.members.iter_mut().find(|(k, _)| *k == name) {
             slot.1 = value;
-            return true;
+            return Some(name);
         }
         match array_index(&name) {
             Some(idx) => {
@@ -68,7 +74,7 @@ impl Object {
             }
             None => self.members.push((name, value)),
         }
-        false
+        None
     }
 }
 
@@ -153,6 +159,7 @@ impl std::fmt::Display for JsonError {
 /// ```
 pub fn parse(text: &str) -> Result<(Value, ParseInfo), JsonError> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
         info: ParseInfo::default(),
@@ -167,6 +174,7 @@ pub fn parse(text: &str) -> Result<(Value, ParseInfo), JsonError> {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
     info: ParseInfo,
@@ -241,8 +249,8 @@ impl Parser<'_> {
             }
             self.ws();
             let v = self.value(depth)?;
-            if obj.insert(name.clone(), v) && self.info.duplicate.is_none() {
-                self.info.duplicate = Some(name);
+            if let Some(name) = obj.put(name, v) {
+                self.info.duplicate.get_or_insert(name);
             }
             self.ws();
             if self.eat(b",") {
@@ -305,9 +313,8 @@ impl Parser<'_> {
         }
         // The slice is ASCII digits and signs; Rust's parse rounds like
         // JavaScript and overflows to infinity.
-        let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
-            .map_err(|_| self.err("bad number"))?;
-        text.parse::<f64>()
+        self.run(start)
+            .parse::<f64>()
             .map(Value::Number)
             .map_err(|_| self.err("bad number"))
     }
@@ -332,6 +339,12 @@ impl Parser<'_> {
         Ok(v)
     }
 
+    /// The text from `start` to the current byte; both are on ASCII bytes or
+    /// the ends, so on character boundaries.
+    fn run(&self, start: usize) -> &str {
+        self.text.get(start..self.i).unwrap_or_default()
+    }
+
     fn string(&mut self) -> Result<String, JsonError> {
         self.i += 1;
         let mut out = String::new();
@@ -343,11 +356,13 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            // The input is a &str and we stopped on ASCII bytes, so the run is valid UTF-8.
-            out.push_str(
-                std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
-                    .unwrap_or_default(),
-            );
+            if out.is_empty() && self.peek() == Some(b'"') {
+                // No escapes (the usual case): one exact copy.
+                let text = self.run(start).to_owned();
+                self.i += 1;
+                return Ok(text);
+            }
+            out.push_str(self.run(start));
             match self.peek() {
                 Some(b'"') => {
                     self.i += 1;

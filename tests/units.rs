@@ -119,6 +119,29 @@ fn json_parser_accepts_and_refuses_like_json_parse() {
         Value::String("\u{fffd}x".into()),
         "a lone surrogate becomes U+FFFD"
     );
+    let strings = [
+        (r#""plain""#, "plain"),
+        (r#""""#, ""),
+        (r#""é€😀 x""#, "é€😀 x"),
+        (r#""a\"b\\c\/d""#, "a\"b\\c/d"),
+        (r#""\n tail""#, "\n tail"),
+        (r#""head \u00e9""#, "head é"),
+        (r#""é\té""#, "é\té"),
+    ];
+    for (text, want) in strings {
+        assert_eq!(parse(text).unwrap().0, Value::String(want.into()), "{text}");
+    }
+    let (v, info) = parse(r#"{"a":1,"b":2,"b":3,"a":4,"c":-0.5e1}"#).unwrap();
+    assert_eq!(
+        info.duplicate.as_deref(),
+        Some("b"),
+        "the first name repeated"
+    );
+    let o = v.as_object().unwrap();
+    assert_eq!(o.get("a"), Some(&Value::Number(4.0)), "the last value wins");
+    assert_eq!(o.get("c"), Some(&Value::Number(-5.0)));
+    assert_eq!(o.len(), 3);
+    assert!(parse(r#"{"a":1}"#).unwrap().1.duplicate.is_none());
 }
 
 #[test]
