@@ -361,9 +361,14 @@ export class PowerSyncVerifier {
     if (s[S_PROVISIONAL] !== 1 && s[S_STATUS] !== DEFERRED) return this.#result(token, text, len);
     if (s[S_PROVISIONAL] === 1) {
       // Every slot is read first: calls into wasm may grow its memory (detaching views over it).
-      const check = [s[S_P_ALG], s[S_P_KEY], pendingJwk, s[S_P_DATA], s[S_P_DATA_LEN], s[S_P_SIG], s[S_P_SIG_LEN]];
+      const alg = s[S_P_ALG];
+      const key = s[S_P_KEY];
+      const data = s[S_P_DATA];
+      const dataLength = s[S_P_DATA_LEN];
+      const signature = s[S_P_SIG];
+      const signatureLength = s[S_P_SIG_LEN];
       const outcome = this.#outcome(text);
-      if (direct(...check) === 1) return this.#finish(token, outcome, len);
+      if (direct(alg, key, pendingJwk, data, dataLength, signature, signatureLength) === 1) return this.#finish(token, outcome, len);
     }
     // Not confirmed: the core decides with every check made on the spot.
     return this.#checkNow(token, this.#load(token), now, late);

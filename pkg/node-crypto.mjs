@@ -21,7 +21,7 @@ export function setUpNode(wasm, read, loadCrypto) {
   wasm.initSync({ module: read('powersync_jwt_bg.wasm') });
   const host = nodeHostCrypto(wasm, loadCrypto);
   wasm.setHostCrypto(host);
-  hosts.direct = (...check) => host.direct(...check);
+  hosts.direct = host.direct;
   hosts.issuing = async () => {
     const issuing = await import('./dist/powersync_jwt_issuing.js');
     issuing.initSync({ module: read('powersync_jwt_issuing_bg.wasm') });
@@ -78,19 +78,21 @@ function nodeHostCrypto(wasm, loadCrypto) {
     direct(alg, id, jwk, data, dataLength, signature, signatureLength) {
       try {
         if (!keys.has(id)) importKey(id, jwk());
-        const answer = this.verify(alg, id, data, dataLength, signature, signatureLength);
-        return answer === 1 || answer === 0 ? answer : 2;
+        const answer = check(alg, id, data, dataLength, signature, signatureLength);
+        return answer === -1 ? 2 : answer;
       } catch {
         return 2;
       }
     },
-    verify(alg, id, data, dataLength, signature, signatureLength) {
-      const key = keys.get(id);
-      if (key === undefined) return -1;
-      const check = checks[alg];
-      if (!check) return 2;
-      const buffer = memory.buffer;
-      return check(key, new Uint8Array(buffer, data, dataLength), new Uint8Array(buffer, signature, signatureLength)) ? 1 : 0;
-    },
+    verify: check,
   };
+
+  function check(alg, id, data, dataLength, signature, signatureLength) {
+    const key = keys.get(id);
+    if (key === undefined) return -1;
+    const checkWith = checks[alg];
+    if (!checkWith) return 2;
+    const buffer = memory.buffer;
+    return checkWith(key, new Uint8Array(buffer, data, dataLength), new Uint8Array(buffer, signature, signatureLength)) ? 1 : 0;
+  }
 }
