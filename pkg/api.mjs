@@ -3,7 +3,7 @@
 // Logic lives in the Rust core; this file only converts arguments and results.
 import * as wasm from './dist/powersync_jwt.js';
 import { hosts } from './async-host.mjs';
-import { webCryptoHost } from './webcrypto.mjs';
+import { verdict, webCryptoHost } from './webcrypto.mjs';
 
 /** A token was refused. `code` is the PowerSync code, `reason` a finer stable id. */
 export class VerificationError extends Error {
@@ -484,13 +484,16 @@ export class PowerSyncVerifier {
     const data = new Uint8Array(buffer, s[S_P_DATA], s[S_P_DATA_LEN]).slice();
     const signature = new Uint8Array(buffer, s[S_P_SIG], s[S_P_SIG_LEN]).slice();
     const outcome = this.#outcome(text);
-    return host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature).then((verdict) => {
-      // A key set that changed meanwhile may have renumbered the keys: verify again.
-      if (verdict === 1 && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
-        return this.#finish(token, outcome, -1);
-      }
-      return this.#rounds(token, now, late, [keyId, algIndex, verdict]);
-    });
+    return host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature).then(
+      (settled) => {
+        // A key set that changed meanwhile may have renumbered the keys: verify again.
+        if (settled === true && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
+          return this.#finish(token, outcome, -1);
+        }
+        return this.#rounds(token, now, late, [keyId, algIndex, verdict(settled)]);
+      },
+      () => this.#rounds(token, now, late, [keyId, algIndex, 2]),
+    );
   }
 
   /**

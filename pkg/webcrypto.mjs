@@ -5,6 +5,8 @@
 // again with the answers. HMAC stays in Rust. Verdicts: 1 valid,
 // 0 invalid, 2 "check in pure Rust" (an algorithm or key the runtime's
 // WebCrypto does not take, e.g. Ed448, or P-521 where it is missing).
+// `check` hands back subtle.verify's own promise where it can (one promise
+// reaction per verification instead of two): `verdict` reads what it settles to.
 import { hosts } from './async-host.mjs';
 
 const HASH = { 256: 'SHA-256', 384: 'SHA-384', 512: 'SHA-512' };
@@ -21,22 +23,28 @@ function params(alg, jwk) {
 }
 
 /**
+ * The verdict for what a check's promise settled to: `true` valid (1),
+ * `false` invalid (0), anything else, or a rejection, not checked (2).
+ */
+export function verdict(settled) {
+  return settled === true ? 1 : settled === false ? 0 : 2;
+}
+
+/**
  * A host that answers the core's signature checks with WebCrypto, keys
  * imported once and cached by the core's key id and algorithm index.
- * `check(alg, algIndex, keyId, jwk, data, signature)` → Promise of a verdict,
- * where `jwk()` gives the public JWK (asked only for a key not imported yet);
- * `answer(checks, bytes)` → (key, algIndex, verdict) triples for a list.
+ * `check(alg, algIndex, keyId, jwk, data, signature)` → a promise for
+ * `verdict()` (it may reject: not checked), where `jwk()` gives the public
+ * JWK (asked only for a key not imported yet); `answer(checks, bytes)` →
+ * (key, algIndex, verdict) triples for a list.
  */
 export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
   const keys = new Map();
   const verify = (entry, data, signature) => {
     try {
-      return subtle.verify(entry.verify, entry.key, signature, data).then(
-        (ok) => (ok ? 1 : 0),
-        () => 2,
-      );
-    } catch {
-      return Promise.resolve(2);
+      return subtle.verify(entry.verify, entry.key, signature, data);
+    } catch (e) {
+      return Promise.reject(e);
     }
   };
   const load = (p, jwk) => {
@@ -55,7 +63,7 @@ export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
       try {
         key = jwk();
       } catch {
-        return Promise.resolve(2); // unreadable: the core checks in pure Rust
+        return Promise.resolve(null); // unreadable: the core checks in pure Rust
       }
       const p = params(alg, key);
       entry = { key: null, verify: p?.[1], ready: null };
@@ -65,12 +73,14 @@ export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
       keys.set(id, entry);
     }
     if (entry.key !== null) return verify(entry, data, signature);
-    return entry.ready.then((k) => (k === null ? 2 : verify(entry, data, signature)));
+    return entry.ready.then((k) => (k === null ? null : verify(entry, data, signature)));
   };
   return {
     check,
     async answer(checks, bytes) {
-      const verdicts = await Promise.all(checks.map((c, i) => check(c.alg, c.algIndex, c.key, () => c.jwk, bytes[i][0], bytes[i][1])));
+      const verdicts = await Promise.all(
+        checks.map((c, i) => check(c.alg, c.algIndex, c.key, () => c.jwk, bytes[i][0], bytes[i][1]).then(verdict, () => 2)),
+      );
       return checks.flatMap((c, i) => [c.key, c.algIndex, verdicts[i]]);
     },
   };

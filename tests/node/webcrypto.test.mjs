@@ -101,3 +101,26 @@ test('a key set replaced while WebCrypto checks the signature: the result names 
     useWebCrypto();
   }
 });
+
+// A check WebCrypto does not answer with a boolean (a rejection, a throw, any
+// other value) is made in pure Rust: nothing is accepted or refused on it.
+test('WebCrypto that rejects, throws or answers a non-boolean: every case decided in pure Rust', async () => {
+  const { useWebCrypto } = await import(join(pkg.project, 'node_modules/powersync-jwt/webcrypto.mjs'));
+  const subtle = globalThis.crypto.subtle;
+  const importKey = (...args) => subtle.importKey(...args);
+  const broken = {
+    rejects: { importKey, verify: async () => Promise.reject(new Error('refused')) },
+    throws: { importKey, verify: () => { throw new Error('refused'); } },
+    'answers 1': { importKey, verify: async () => 1 },
+  };
+  try {
+    for (const [name, s] of Object.entries(broken)) {
+      let calls = 0;
+      useWebCrypto({ importKey: s.importKey, verify: (...args) => (calls++, s.verify(...args)) });
+      assert.deepEqual(await runTable(lib, cases), [], name);
+      assert.ok(calls > 10, `${name}: WebCrypto was asked (${calls} checks)`);
+    }
+  } finally {
+    useWebCrypto();
+  }
+});
