@@ -124,3 +124,25 @@ test('WebCrypto that rejects, throws or answers a non-boolean: every case decide
     useWebCrypto();
   }
 });
+
+// The host's own contract: a JWK it cannot read, a key WebCrypto refuses to
+// import, or an algorithm it does not take is "not checked" (verdict 2),
+// never valid; a good signature is valid and a bad one invalid.
+test('the WebCrypto host: verdicts for an unreadable JWK, a refused key, a good and a bad signature', async () => {
+  const { webCryptoHost, verdict } = await import(join(pkg.project, 'node_modules/powersync-jwt/webcrypto.mjs'));
+  const { createPrivateKey, sign } = await import('node:crypto');
+  const host = webCryptoHost(globalThis.crypto.subtle);
+  const data = new TextEncoder().encode('signed bytes');
+  const sig = new Uint8Array(sign('sha256', data, { key: createPrivateKey({ key: keys.p256.private, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }));
+  const settle = (p) => p.then(verdict, () => 2);
+  const unreadable = () => {
+    throw new Error('no JWK');
+  };
+  assert.equal(await settle(host.check('ES256', 3, 1, unreadable, data, sig)), 2, 'unreadable JWK');
+  assert.equal(await settle(host.check('ES256', 3, 2, () => ({ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }), data, sig)), 2, 'refused key');
+  assert.equal(await settle(host.check('EdDSA', 7, 3, () => ({ kty: 'OKP', crv: 'Ed448', x: 'AA' }), data, sig)), 2, 'Ed448');
+  assert.equal(await settle(host.check('ES256', 3, 4, () => keys.p256.public, data, sig)), 1, 'good signature');
+  const bad = sig.slice();
+  bad[10] ^= 1;
+  assert.equal(await settle(host.check('ES256', 3, 4, unreadable, data, bad)), 0, 'bad signature (the key imported before: the JWK is not asked again)');
+});
