@@ -104,7 +104,7 @@ test('a key set replaced while WebCrypto checks the signature: the result names 
 
 // A check WebCrypto does not answer with a boolean (a rejection, a throw, any
 // other value) is made in pure Rust: nothing is accepted or refused on it.
-test('WebCrypto that rejects, throws or answers a non-boolean: every case decided in pure Rust', async () => {
+test('WebCrypto that rejects, throws or answers a non-boolean: every case and attack row decided in pure Rust', async () => {
   const { useWebCrypto } = await import(join(pkg.project, 'node_modules/powersync-jwt/webcrypto.mjs'));
   const subtle = globalThis.crypto.subtle;
   const importKey = (...args) => subtle.importKey(...args);
@@ -118,6 +118,7 @@ test('WebCrypto that rejects, throws or answers a non-boolean: every case decide
       let calls = 0;
       useWebCrypto({ importKey: s.importKey, verify: (...args) => (calls++, s.verify(...args)) });
       assert.deepEqual(await runTable(lib, cases), [], name);
+      assert.deepEqual(await runTable(lib, attacks), [], `${name}: attacks`);
       assert.ok(calls > 10, `${name}: WebCrypto was asked (${calls} checks)`);
     }
   } finally {
