@@ -85,14 +85,18 @@ function bareCheck(alg, keys) {
   return ([data, sig]) => verify(hash, data, opts, sig);
 }
 const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+/** Prints a Markdown table's header row and separator. */
+function tableHeader(...columns) {
+  console.log(`| ${columns.join(' | ')} |`);
+  console.log(`|${columns.map(() => '---|').join('')}`);
+}
 // BENCH_ONLY=node,cached,workerd,rust,cold picks sections (sizes always print).
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (section) => !only || only.includes(section);
 
 if (want('node')) {
   console.log(`Node ${process.version}, ${ROUNDS} interleaved rounds of ${MS} ms, ${DISTINCT} distinct tokens (uncached)\n`);
-  console.log('| alg | powersync-jwt ops/s | fast-jwt ops/s | jose ops/s | × fast-jwt | × jose | bare check ops/s | bare × fast-jwt (the ceiling) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  tableHeader('alg', 'powersync-jwt ops/s', 'fast-jwt ops/s', 'jose ops/s', '× fast-jwt', '× jose', 'bare check ops/s', 'bare × fast-jwt (the ceiling)');
   for (const [alg, gen] of algs) {
     const keys = gen();
     const a = alg.replace('-4096', '');
@@ -123,8 +127,7 @@ if (want('node')) {
 
 if (want('cached')) {
   console.log('\ncached (one token, a fresh copy of the string each call; caches on):\n');
-  console.log('| alg | powersync-jwt ops/s | fast-jwt (cache) ops/s | × fast-jwt |');
-  console.log('|---|---|---|---|');
+  tableHeader('alg', 'powersync-jwt ops/s', 'fast-jwt (cache) ops/s', '× fast-jwt');
   for (const [alg, gen] of [algs[0], algs[1], algs[3], algs[6]]) {
     const keys = gen();
     const a = alg;
@@ -149,8 +152,7 @@ if (want('workerd')) {
   // Inside workerd (miniflare), against jose: the Worker verifies `n` tokens per
   // request; Node times the requests (a Worker's clock stands still while it computes).
   console.log('\ninside workerd (miniflare 4.20260426.0), async verify, WebCrypto for RS*/ES*/EdDSA; each figure from requests of ~100 ms of verification, the cost of an empty request taken off; bare: crypto.subtle.verify alone, the token split and decoded beforehand:\n');
-  console.log('| alg | powersync-jwt ops/s | jose ops/s | × jose | bare subtle.verify ops/s | bare × jose (the ceiling) |');
-  console.log('|---|---|---|---|---|---|');
+  tableHeader('alg', 'powersync-jwt ops/s', 'jose ops/s', '× jose', 'bare subtle.verify ops/s', 'bare × jose (the ceiling)');
   {
     const outdir = join(pkg.project, 'out/bench-worker');
     execFileSync(join(root, 'tools/node_modules/.bin/esbuild'), [join(root, 'scripts/bench/worker.mjs'), '--bundle', '--format=esm', '--platform=browser',
@@ -211,8 +213,7 @@ if (want('rust')) {
   // The pure-Rust fallback (verifySync outside Node, and what WebCrypto lacks):
   // raw signature checks, the key parsed on each call.
   console.log('\npure-Rust fallback in wasm (verifySignature with backend "rust"):\n');
-  console.log('| alg | ops/s |');
-  console.log('|---|---|');
+  tableHeader('alg', 'ops/s');
   for (const [alg, gen] of [algs[1], algs[3], algs[4], algs[6]]) {
     const keys = gen();
     const data = Buffer.from('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9');
