@@ -85,6 +85,21 @@ function bareCheck(alg, keys) {
   return ([data, sig]) => verify(hash, data, opts, sig);
 }
 const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+/**
+ * ROUNDS rounds of every run in `runs` (name → async function giving ops/s),
+ * each figure pushed to `r[name]`. Each round starts one run later than the
+ * last, so that no library always follows the same one (jose's garbage,
+ * say, or the engine's state after another's code).
+ */
+async function interleave(runs, r) {
+  const names = Object.keys(runs);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      r[name].push(await runs[name]());
+    }
+  }
+}
 /** Prints a Markdown table's header row and separator. */
 function tableHeader(...columns) {
   console.log(`| ${columns.join(' | ')} |`);
@@ -114,12 +129,13 @@ if (want('node')) {
     const bare = bareCheck(a, keys);
     if (!split.every(bare)) throw new Error(`bare ${alg}: not verified`);
     const r = { ours: [], fast: [], jose: [], bare: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      r.ours.push(rate((t) => ours.verifySync(t), tokens));
-      r.fast.push(rate((t) => fast(t), tokens));
-      r.jose.push(await rateAsync((t) => jose.jwtVerify(t, joseKey, { audience: 'bench', algorithms: [a] }), tokens));
-      r.bare.push(rate(bare, split));
-    }
+    const runs = {
+      ours: async () => rate((t) => ours.verifySync(t), tokens),
+      fast: async () => rate((t) => fast(t), tokens),
+      jose: () => rateAsync((t) => jose.jwtVerify(t, joseKey, { audience: 'bench', algorithms: [a] }), tokens),
+      bare: async () => rate(bare, split),
+    };
+    await interleave(runs, r);
     const [o, f, j, b] = [median(r.ours), median(r.fast), median(r.jose), median(r.bare)];
     console.log(`| ${alg} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${j.toFixed(0)} | ${(o / f).toFixed(2)} | ${(o / j).toFixed(2)} | ${b.toFixed(0)} | ${(b / f).toFixed(2)} |`);
   }
@@ -139,10 +155,7 @@ if (want('cached')) {
     // both caches must hash and compare the whole token every time.
     const [head, tail] = [tokens[0].slice(0, 40), tokens[0].slice(40)];
     const r = { ours: [], fast: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      r.ours.push(rate(() => ours.verifySync(head + tail), tokens));
-      r.fast.push(rate(() => fast(head + tail), tokens));
-    }
+    await interleave({ ours: async () => rate(() => ours.verifySync(head + tail), tokens), fast: async () => rate(() => fast(head + tail), tokens) }, r);
     const [o, f] = [median(r.ours), median(r.fast)];
     console.log(`| ${alg} | ${o.toFixed(0)} | ${f.toFixed(0)} | ${(o / f).toFixed(2)} |`);
   }
