@@ -486,8 +486,8 @@ export class PowerSyncVerifier {
     const outcome = this.#outcome(text);
     return host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature).then(
       (settled) => {
-        // A key set that changed meanwhile may have renumbered the keys: verify again.
-        if (settled === true && outcome.generation === (this.#remotes ? this.#inner.generation() : outcome.generation)) {
+        // A key set that changed meanwhile (only remote ones change) may have renumbered the keys: verify again.
+        if (settled === true && (!this.#remotes || outcome.generation === this.#inner.generation())) {
           return this.#finish(token, outcome, -1);
         }
         return this.#rounds(token, now, late, [keyId, algIndex, verdict(settled)]);
