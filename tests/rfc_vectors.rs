@@ -1,5 +1,5 @@
 //! RFC example vectors (RFC 7515, 7517, 7520, 7638, 7797, 8037) from
-//! ../shared/vectors/rfc, run whole.
+//! tests/vectors/rfc (see tests/vectors/MANIFEST.tsv), run whole.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 
@@ -10,10 +10,7 @@ use powersync_jwt::{Algorithm, Error, KeyRules, KeySet};
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
-    std::env::var_os("POWERSYNC_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"))
-        .join("rfc")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/rfc")
 }
 
 fn read(rel: &str) -> String {

@@ -1,4 +1,4 @@
-//! Public test vectors from ../shared/vectors, run whole. Every case must
+//! Public test vectors from tests/vectors (see its MANIFEST.tsv), run whole. Every case must
 //! match its label unless tests/vectors/exceptions.json names it with a
 //! reason; an exception that no longer differs fails too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -13,15 +13,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn vectors_dir() -> PathBuf {
-    std::env::var_os("POWERSYNC_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
 fn load(rel: &str) -> Value {
     let path = vectors_dir().join(rel);
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set POWERSYNC_VECTORS)", path.display()));
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse(&text).unwrap().0
 }
 

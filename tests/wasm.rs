@@ -66,7 +66,7 @@ fn bindings_round_trip() {
 
 #[wasm_bindgen_test]
 fn wycheproof_jws_file_in_wasm() {
-    let text = include_str!("../../shared/vectors/wycheproof/json_web_signature_test.json");
+    let text = include_str!("vectors/wycheproof/json_web_signature_test.json");
     let (doc, _) = parse(text).unwrap();
     let (ex, _) = parse(include_str!("vectors/exceptions.json")).unwrap();
     let ex = common::obj(

@@ -77,7 +77,7 @@ export async function runTable(lib, table, { concurrent = false } = {}) {
 }
 
 // Wycheproof signature files run whole by the backend differential tests.
-const vectorsDir = process.env.POWERSYNC_VECTORS ?? join(root, '../shared/vectors');
+const vectorsDir = join(root, 'tests/vectors');
 const FILES = [
   ['ecdsa_secp256r1_sha256_p1363_test.json', 'ES256'], ['ecdsa_secp384r1_sha384_p1363_test.json', 'ES384'],
   ['ecdsa_secp521r1_sha512_p1363_test.json', 'ES512'],
