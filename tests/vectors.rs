@@ -18,8 +18,7 @@ fn vectors_dir() -> PathBuf {
 
 fn load(rel: &str) -> Value {
     let path = vectors_dir().join(rel);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse(&text).unwrap().0
 }
 
