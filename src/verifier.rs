@@ -528,7 +528,7 @@ impl Verifier {
                     return Err(Error::KeyRejected {
                         kid: kid.clone(),
                         reason: bad.reason.clone(),
-                        known: self.known_keys(tok, entries),
+                        known: self.known_keys(tok, entries, token_iss(tok).as_deref()),
                     });
                 }
             }
@@ -582,16 +582,7 @@ impl Verifier {
                 known.join(", ")
             }
         );
-        let iss = tok
-            .payload()
-            .ok()
-            .and_then(|p| json::parse(&segment_text(p)).ok())
-            .and_then(|(v, _)| {
-                v.as_object()
-                    .and_then(|o| o.get("iss"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            });
+        let iss = token_iss(tok);
         let unfetched: Vec<&str> = self
             .remotes
             .iter()
@@ -601,7 +592,7 @@ impl Verifier {
         if !unfetched.is_empty() {
             hint = format!("{hint}. Not fetched yet: {} (verify() fetches; verifySync() needs `await verifier.ready()` first)", unfetched.join(", "));
         }
-        if iss.is_some_and(|i| i.contains("supabase.co")) {
+        if iss.as_deref().is_some_and(|i| i.contains("supabase.co")) {
             let supabase_secret = self.supabase_secret();
             hint = match (tok.alg(), supabase_secret) {
                 ("HS256", false) => format!("Token is a Supabase HS256 (shared secret) token, but the Supabase JWT secret is not configured. {hint}"),
@@ -609,9 +600,10 @@ impl Verifier {
                 _ => format!("Token uses Supabase JWT signing keys: configure the project's JWKS. {hint}"),
             };
         }
+        let known = self.known_keys(tok, entries, iss.as_deref());
         Error::KeyNotFound {
             hint,
-            known: Some(self.known_keys(tok, entries)),
+            known: Some(known),
         }
     }
 
@@ -623,16 +615,13 @@ impl Verifier {
 
     /// What the service reports when no key matched: every key it knows or,
     /// for a token whose `iss` names Supabase, the probable cause.
-    fn known_keys(&self, tok: &Token<'_>, entries: &[(&Key, &KeyOptions)]) -> KnownKeys {
+    fn known_keys(
+        &self,
+        tok: &Token<'_>,
+        entries: &[(&Key, &KeyOptions)],
+        iss: Option<&str>,
+    ) -> KnownKeys {
         let keys = entries.iter().map(|(k, _)| describe(k)).collect();
-        let payload = tok
-            .payload()
-            .ok()
-            .and_then(|p| json::parse(&segment_text(p)).ok());
-        let iss = match &payload {
-            Some((Value::Object(o), _)) => o.get("iss").and_then(Value::as_str),
-            _ => None,
-        };
         let supabase = iss
             .filter(|i| i.contains("supabase.co"))
             .and_then(|iss| self.supabase_hint(tok, iss));
@@ -722,6 +711,12 @@ impl Verifier {
         }
         Ok(())
     }
+}
+
+/// The payload's `iss` when it is a string (read only on refusal, for hints).
+fn token_iss(tok: &Token<'_>) -> Option<String> {
+    let (value, _) = json::parse(&segment_text(tok.payload().ok()?)).ok()?;
+    value.as_object()?.get("iss")?.as_str().map(str::to_string)
 }
 
 fn describe(key: &Key) -> KeyDescription {
