@@ -5,14 +5,18 @@ import * as wasm from './dist/powersync_jwt.js';
 import { hosts } from './async-host.mjs';
 import { verdict, webCryptoHost } from './webcrypto.mjs';
 
-/** A token was refused. `code` is the PowerSync code, `reason` a finer stable id. */
+/**
+ * A token was refused. `code` is the PowerSync code, `reason` a finer stable id,
+ * `configurationDetails` the service's own hint for the operator, when it gives one.
+ */
 export class VerificationError extends Error {
-  constructor(code, reason, message, detail) {
+  constructor(code, reason, message, detail, configurationDetails) {
     super(message);
     this.name = 'VerificationError';
     this.code = code;
     this.reason = reason;
     this.detail = detail || undefined;
+    this.configurationDetails = configurationDetails ?? undefined;
   }
 }
 
@@ -32,7 +36,7 @@ function rethrow(e) {
   if (typeof e !== 'string') throw e;
   const d = JSON.parse(e);
   if (d.kind === 'config') throw new ConfigError(d.code, d.message, d.keyIndex, d.field);
-  throw new VerificationError(d.code, d.reason, d.message, d.detail);
+  throw new VerificationError(d.code, d.reason, d.message, d.detail, d.configurationDetails);
 }
 
 function call(f) {
@@ -605,7 +609,10 @@ export class PowerSyncVerifier {
     const timedOut = this.#remotes ? await this.#prepare(options?.waitUntil) : [];
     const r = JSON.parse(this.#inner.explain(t, now, timedOut.length ? Uint32Array.from(timedOut) : undefined));
     if (r.result) r.result = resultObject(r.result);
-    if (r.error) r.error = new VerificationError(r.error.code, r.error.reason, r.error.message, r.error.detail);
+    if (r.error) {
+      const e = r.error;
+      r.error = new VerificationError(e.code, e.reason, e.message, e.detail, e.configurationDetails);
+    }
     return r;
   }
 

@@ -37,6 +37,13 @@ export class VerificationError extends Error {
   readonly reason: VerificationReason;
   /** Extra context not in the service's message (which part was malformed, ...). */
   readonly detail?: string;
+  /**
+   * The PowerSync Service's own hint for this refusal, word for word (what it
+   * logs as `configurationDetails`): the known keys when none matched, the
+   * matched key when its algorithm differs, the allowed audiences, or the
+   * likely Supabase misconfiguration. Absent where the service gives none.
+   */
+  readonly configurationDetails?: string;
 }
 
 /** Configuration error codes. */

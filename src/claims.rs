@@ -43,7 +43,11 @@ pub fn check_registered(claims: &Object, now: i64) -> Result<(), Error> {
 /// `aud` must hold (or be) a string equal to one of `allowed`.
 pub fn check_audience(claims: &Object, allowed: &[String]) -> Result<(), Error> {
     let aud = match claims.get("aud") {
-        None | Some(Value::Null) => return Err(Error::AudienceMissing),
+        None | Some(Value::Null) => {
+            return Err(Error::AudienceMissing {
+                allowed: allowed.to_vec(),
+            })
+        }
         Some(v) => v,
     };
     let ok = match aud {
@@ -55,6 +59,7 @@ pub fn check_audience(claims: &Object, allowed: &[String]) -> Result<(), Error> 
     } else {
         Err(Error::AudienceMismatch {
             aud_json: jsfmt::stringify(aud),
+            allowed: allowed.to_vec(),
         })
     }
 }

@@ -30,12 +30,20 @@ pub enum Error {
     CritUnsupported { name: String },
     /// `alg` is not on the allow-list.
     AlgNotAllowed { alg: String },
-    /// The key named by `kid` is not for this algorithm.
-    UnexpectedAlgorithm { alg: String },
+    /// The key named by `kid` is not for this algorithm. `key` is that key
+    /// (absent from [`crate::jws::verify_jws`], which is not the service's).
+    UnexpectedAlgorithm {
+        alg: String,
+        key: Option<KeyDescription>,
+    },
     /// No key matched the token (kid unknown, or no kid-less key verified it).
     /// `hint` describes the known keys and, for Supabase tokens, the likely
-    /// configuration mistake (as the service's configuration details do).
-    KeyNotFound { hint: String },
+    /// configuration mistake, in this crate's words; `known` is what the
+    /// service says instead (absent from [`crate::jws::verify_jws`]).
+    KeyNotFound {
+        hint: String,
+        known: Option<KnownKeys>,
+    },
     /// A remote key source failed (`JWKS request failed`, `Invalid JWKS
     /// response`): reported when no key matched, as the service does.
     KeySource {
@@ -44,8 +52,13 @@ pub enum Error {
         detail: String,
     },
     /// The token's `kid` names a key that failed to load; refused rather
-    /// than tried against other keys.
-    KeyRejected { kid: String, reason: String },
+    /// than tried against other keys. `known` lists the keys that did load:
+    /// to the service that kid names no key.
+    KeyRejected {
+        kid: String,
+        reason: String,
+        known: KnownKeys,
+    },
     /// A key that cannot be used with this algorithm at verification time:
     /// an RSA modulus under 2048 bits, or an EC or OKP curve that does not
     /// fit. The message is the one the service's JOSE library gives.
@@ -63,11 +76,15 @@ pub enum Error {
     /// `exp - iat` exceeds the maximum lifetime. `got` is the JavaScript
     /// rendering of the difference, as the service prints it.
     LifetimeExceeded { max: f64, got: String },
-    /// `aud` is absent or null.
-    AudienceMissing,
+    /// `aud` is absent or null. `allowed` are the audiences that applied
+    /// (the key's own, else the configured ones).
+    AudienceMissing { allowed: Vec<String> },
     /// No entry of `aud` is an allowed audience. `aud_json` is the claim as
-    /// `JSON.stringify` writes it.
-    AudienceMismatch { aud_json: String },
+    /// `JSON.stringify` writes it; `allowed` as for `AudienceMissing`.
+    AudienceMismatch {
+        aud_json: String,
+        allowed: Vec<String>,
+    },
     /// `parameters` is present and neither null nor an object.
     ParametersInvalid,
     /// Strict profile only: `iat` lies in the future beyond the leeway.
@@ -88,7 +105,7 @@ impl Error {
             Error::KeySource { code, .. } => code,
             Error::Expired { .. } => "PSYNC_S2103",
             Error::LifetimeExceeded { .. } => "PSYNC_S2104",
-            Error::AudienceMissing | Error::AudienceMismatch { .. } => "PSYNC_S2105",
+            Error::AudienceMissing { .. } | Error::AudienceMismatch { .. } => "PSYNC_S2105",
             _ => "PSYNC_S2101",
         }
     }
@@ -112,7 +129,7 @@ impl Error {
             Error::NotYetValid { .. } => "token_not_yet_valid",
             Error::Expired { .. } => "token_expired",
             Error::LifetimeExceeded { .. } => "lifetime_exceeded",
-            Error::AudienceMissing => "audience_missing",
+            Error::AudienceMissing { .. } => "audience_missing",
             Error::AudienceMismatch { .. } => "audience_mismatch",
             Error::ParametersInvalid => "parameters_invalid",
             Error::IssuedInFuture { .. } => "issued_in_future",
@@ -127,10 +144,12 @@ impl Error {
     pub fn detail(&self) -> String {
         match self {
             Error::Malformed { detail } => detail.clone(),
-            Error::KeyNotFound { hint } => hint.clone(),
+            Error::KeyNotFound { hint, .. } => hint.clone(),
             Error::KeySource { detail, .. } => detail.clone(),
             Error::TooLarge { len, max } => format!("token is {len} bytes, the limit is {max}"),
-            Error::KeyRejected { kid, reason } => format!("key {kid:?} failed to load: {reason}"),
+            Error::KeyRejected { kid, reason, .. } => {
+                format!("key {kid:?} failed to load: {reason}")
+            }
             Error::NotYetValid { nbf, now } => format!("nbf {nbf} is after now {now} + 60 s"),
             Error::Expired { exp, now } => format!("exp {exp} is at or before now {now} - 60 s"),
             Error::ClaimInvalid { claim } => format!("\"{claim}\" is present but not a number"),
@@ -138,9 +157,167 @@ impl Error {
         }
     }
 
+    /// The text the PowerSync Service logs with this refusal as
+    /// `configurationDetails`, word for word: what to change in the
+    /// configuration. `None` where the service gives none.
+    ///
+    /// ```
+    /// use powersync_jwt::Error;
+    /// let e = Error::AudienceMismatch { aud_json: "\"x\"".into(), allowed: vec!["powersync".into()] };
+    /// assert_eq!(
+    ///     e.configuration_details().as_deref(),
+    ///     Some(r#"Current configuration allows these audience values: ["powersync"]"#)
+    /// );
+    /// ```
+    pub fn configuration_details(&self) -> Option<String> {
+        match self {
+            Error::UnexpectedAlgorithm { key: Some(k), .. } => Some(format!(
+                "Key kid: {}, alg: {}, kty: {}",
+                k.kid.as_deref().unwrap_or("undefined"),
+                k.alg.as_deref().unwrap_or("undefined"),
+                k.kty
+            )),
+            Error::KeyNotFound { known: Some(k), .. } | Error::KeyRejected { known: k, .. } => {
+                Some(k.to_string())
+            }
+            Error::AudienceMissing { allowed } | Error::AudienceMismatch { allowed, .. } => {
+                let mut out = String::from("Current configuration allows these audience values: [");
+                for (i, a) in allowed.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    crate::jsfmt::quote(&mut out, a);
+                }
+                out.push(']');
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
     pub(crate) fn malformed(detail: impl Into<String>) -> Self {
         Error::Malformed {
             detail: detail.into(),
+        }
+    }
+}
+
+/// A key as the service describes it in configuration details.
+///
+/// ```
+/// use powersync_jwt::error::KeyDescription;
+/// let k = KeyDescription { kid: None, kty: "RSA", alg: None };
+/// assert_eq!(k.to_string(), "<kid: *, kty: RSA, alg: undefined>");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDescription {
+    /// `None` for a kid-less (wildcard) key, written `*`.
+    pub kid: Option<String>,
+    pub kty: &'static str,
+    /// `None` when the key has no `alg`, written `undefined` (JavaScript's
+    /// rendering of the missing member).
+    pub alg: Option<String>,
+}
+
+impl fmt::Display for KeyDescription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "<kid: {}, kty: {}, alg: {}>",
+            self.kid.as_deref().unwrap_or("*"),
+            self.kty,
+            self.alg.as_deref().unwrap_or("undefined")
+        )
+    }
+}
+
+/// The service's configuration details when no key matched: the keys it
+/// knows (every source, in source order) or, for a token whose `iss`
+/// names Supabase, what is probably misconfigured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownKeys {
+    pub keys: Vec<KeyDescription>,
+    pub supabase: Option<SupabaseHint>,
+}
+
+/// Why a token from Supabase (`iss` containing `supabase.co`) found no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SupabaseHint {
+    /// An HS256 token and no Supabase JWT secret. `legacy`: the token's kid
+    /// is not a UUID (Supabase's "Legacy" secret); `use_signing_keys`: a
+    /// Supabase JWKS is configured and the kid is a UUID, so the service
+    /// suggests asymmetric keys.
+    SecretNotConfigured {
+        legacy: bool,
+        use_signing_keys: bool,
+    },
+    /// An HS256 token, and the configured Supabase JWT secret did not verify it.
+    SecretMismatch {
+        legacy: bool,
+        use_signing_keys: bool,
+    },
+    /// A token of Supabase's signing keys, and no Supabase JWKS configured.
+    NoConnection,
+    /// The configured Supabase project is not in the token's `iss`.
+    ProjectMismatch { expected: String, issuer: String },
+    /// The project matches, but none of its keys matched.
+    NoMatchingKey,
+}
+
+impl fmt::Display for KnownKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = |f: &mut fmt::Formatter<'_>, legacy: bool, tail: &str, more: bool| {
+            write!(
+                f,
+                "Token is a Supabase {}HS256 (Shared Secret) token, but {tail}{}",
+                if legacy { "Legacy " } else { "" },
+                if more {
+                    " Use asymmetric keys on Supabase (RSA or ECC) to allow automatic key retrieval."
+                } else {
+                    ""
+                }
+            )
+        };
+        match &self.supabase {
+            Some(SupabaseHint::SecretNotConfigured {
+                legacy,
+                use_signing_keys,
+            }) => secret(
+                f,
+                *legacy,
+                "Supabase JWT secret is not configured.",
+                *use_signing_keys,
+            ),
+            Some(SupabaseHint::SecretMismatch {
+                legacy,
+                use_signing_keys,
+            }) => secret(
+                f,
+                *legacy,
+                "configured Supabase JWT secret does not match.",
+                *use_signing_keys,
+            ),
+            Some(SupabaseHint::NoConnection) => f.write_str(
+                "Token uses Supabase JWT Signing Keys, but no Supabase connection is configured",
+            ),
+            Some(SupabaseHint::ProjectMismatch { expected, issuer }) => write!(
+                f,
+                "Supabase project id mismatch. Expected project: {expected}, got issuer: {issuer}"
+            ),
+            Some(SupabaseHint::NoMatchingKey) | None => {
+                if self.supabase.is_some() {
+                    f.write_str("Supabase signing keys configured, but no matching keys found. ")?;
+                }
+                f.write_str("Known keys: ")?;
+                for (i, k) in self.keys.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -159,7 +336,7 @@ impl fmt::Display for Error {
             Error::AlgNotAllowed { .. } => {
                 f.write_str("\"alg\" (Algorithm) Header Parameter not allowed")
             }
-            Error::UnexpectedAlgorithm { alg } => write!(f, "Unexpected token algorithm {alg}"),
+            Error::UnexpectedAlgorithm { alg, .. } => write!(f, "Unexpected token algorithm {alg}"),
             Error::KeyNotFound { .. } | Error::KeyRejected { .. } => f.write_str(
                 "Could not find an appropriate key in the keystore. The key is missing or no key matched the token KID",
             ),
@@ -177,8 +354,8 @@ impl fmt::Display for Error {
                 "Token must expire in a maximum of {} seconds, got {got}s",
                 crate::jsfmt::number_to_string(*max)
             ),
-            Error::AudienceMissing => f.write_str("JWT payload is missing a required claim \"aud\""),
-            Error::AudienceMismatch { aud_json } => {
+            Error::AudienceMissing { .. } => f.write_str("JWT payload is missing a required claim \"aud\""),
+            Error::AudienceMismatch { aud_json, .. } => {
                 write!(f, "Unexpected \"aud\" claim value: {aud_json}")
             }
             Error::ParametersInvalid => f.write_str("Payload parameters must be an object"),

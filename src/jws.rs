@@ -79,6 +79,7 @@ pub fn verify_jws_with(
     let sig = tok.signature()?;
     let mut last_err = Error::KeyNotFound {
         hint: String::new(),
+        known: None,
     };
     for (i, key) in keys.keys.iter().enumerate() {
         if let (Some(want), KeyId::Id(have)) = (kid, &key.kid) {
@@ -90,6 +91,7 @@ pub fn verify_jws_with(
             if kid.is_some() && key.kid.as_str() == kid {
                 last_err = Error::UnexpectedAlgorithm {
                     alg: tok.alg().to_string(),
+                    key: None,
                 };
             }
             continue;

@@ -5,7 +5,7 @@ use crate::alg::Algorithm;
 use crate::cache::TokenCache;
 use crate::claims;
 use crate::crypto::{check_key_for, PureRust, SignatureBackend};
-use crate::error::Error;
+use crate::error::{Error, KeyDescription, KnownKeys, SupabaseHint};
 use crate::json::{self, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::RemoteSource;
@@ -508,6 +508,7 @@ impl Verifier {
                     if !key.matches_algorithm(tok.alg()) {
                         return Err(Error::UnexpectedAlgorithm {
                             alg: tok.alg().to_string(),
+                            key: Some(describe(key)),
                         });
                     }
                     return if self.signature_ok(tok, alg, key)? {
@@ -527,6 +528,7 @@ impl Verifier {
                     return Err(Error::KeyRejected {
                         kid: kid.clone(),
                         reason: bad.reason.clone(),
+                        known: self.known_keys(tok, entries, token_iss(tok).as_deref()),
                     });
                 }
             }
@@ -580,16 +582,7 @@ impl Verifier {
                 known.join(", ")
             }
         );
-        let iss = tok
-            .payload()
-            .ok()
-            .and_then(|p| json::parse(&segment_text(p)).ok())
-            .and_then(|(v, _)| {
-                v.as_object()
-                    .and_then(|o| o.get("iss"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            });
+        let iss = token_iss(tok);
         let unfetched: Vec<&str> = self
             .remotes
             .iter()
@@ -599,18 +592,75 @@ impl Verifier {
         if !unfetched.is_empty() {
             hint = format!("{hint}. Not fetched yet: {} (verify() fetches; verifySync() needs `await verifier.ready()` first)", unfetched.join(", "));
         }
-        if iss.is_some_and(|i| i.contains("supabase.co")) {
-            let supabase_secret = self
-                .keys
-                .iter()
-                .any(|e| e.options == KeyOptions::supabase());
+        if iss.as_deref().is_some_and(|i| i.contains("supabase.co")) {
+            let supabase_secret = self.supabase_secret();
             hint = match (tok.alg(), supabase_secret) {
                 ("HS256", false) => format!("Token is a Supabase HS256 (shared secret) token, but the Supabase JWT secret is not configured. {hint}"),
                 ("HS256", true) => format!("Token is a Supabase HS256 (shared secret) token, but the configured Supabase JWT secret does not match. {hint}"),
                 _ => format!("Token uses Supabase JWT signing keys: configure the project's JWKS. {hint}"),
             };
         }
-        Error::KeyNotFound { hint }
+        let known = self.known_keys(tok, entries, iss.as_deref());
+        Error::KeyNotFound {
+            hint,
+            known: Some(known),
+        }
+    }
+
+    fn supabase_secret(&self) -> bool {
+        self.keys
+            .iter()
+            .any(|e| e.options == KeyOptions::supabase())
+    }
+
+    /// What the service reports when no key matched: every key it knows or,
+    /// for a token whose `iss` names Supabase, the probable cause.
+    fn known_keys(
+        &self,
+        tok: &Token<'_>,
+        entries: &[(&Key, &KeyOptions)],
+        iss: Option<&str>,
+    ) -> KnownKeys {
+        let keys = entries.iter().map(|(k, _)| describe(k)).collect();
+        let supabase = iss
+            .filter(|i| i.contains("supabase.co"))
+            .and_then(|iss| self.supabase_hint(tok, iss));
+        KnownKeys { keys, supabase }
+    }
+
+    fn supabase_hint(&self, tok: &Token<'_>, iss: &str) -> Option<SupabaseHint> {
+        let jwks = self
+            .remotes
+            .iter()
+            .find(|(_, o)| *o == KeyOptions::supabase())
+            .map(|(r, _)| r);
+        if tok.alg() == "HS256" {
+            let legacy = !matches!(tok.kid(), Kid::Str(k) if is_uuid(k));
+            let use_signing_keys = jwks.is_some() && !legacy;
+            return Some(if self.supabase_secret() {
+                SupabaseHint::SecretMismatch {
+                    legacy,
+                    use_signing_keys,
+                }
+            } else {
+                SupabaseHint::SecretNotConfigured {
+                    legacy,
+                    use_signing_keys,
+                }
+            });
+        }
+        let Some(remote) = jwks else {
+            return Some(SupabaseHint::NoConnection);
+        };
+        let project = supabase_project(&remote.url)?;
+        Some(if iss.contains(project) {
+            SupabaseHint::NoMatchingKey
+        } else {
+            SupabaseHint::ProjectMismatch {
+                expected: project.to_string(),
+                issuer: iss.to_string(),
+            }
+        })
     }
 
     /// Decodes the signature, refuses keys unfit for `alg` (the service's
@@ -661,6 +711,50 @@ impl Verifier {
         }
         Ok(())
     }
+}
+
+/// The payload's `iss` when it is a string (read only on refusal, for hints).
+fn token_iss(tok: &Token<'_>) -> Option<String> {
+    let (value, _) = json::parse(&segment_text(tok.payload().ok()?)).ok()?;
+    value.as_object()?.get("iss")?.as_str().map(str::to_string)
+}
+
+fn describe(key: &Key) -> KeyDescription {
+    KeyDescription {
+        kid: key.kid.as_str().map(str::to_string),
+        kty: key.material.kty(),
+        alg: key.alg_name().map(str::to_string),
+    }
+}
+
+/// The project id of a Supabase JWKS URL (`https://<id>.supabase.co/...`),
+/// the part the service takes from its `db.<id>.supabase.co` connection.
+fn supabase_project(url: &str) -> Option<&str> {
+    let host = url.strip_prefix("https://")?.split('/').next()?;
+    let id = host.strip_suffix(".supabase.co")?;
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(id)
+}
+
+/// A UUID as the `uuid` package's `validate` accepts it: versions 1 to 8
+/// with the RFC 9562 variant, or the nil and max UUIDs; any case.
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower == "00000000-0000-0000-0000-000000000000"
+        || lower == "ffffffff-ffff-ffff-ffff-ffffffffffff"
+    {
+        return true;
+    }
+    let l = lower.as_bytes();
+    l.iter().enumerate().all(|(i, &c)| match i {
+        8 | 13 | 18 | 23 => c == b'-',
+        14 => (b'1'..=b'8').contains(&c),
+        19 => matches!(c, b'8' | b'9' | b'a' | b'b'),
+        _ => c.is_ascii_hexdigit(),
+    })
 }
 
 /// One step of the service's decision, for explaining a verdict.
@@ -748,7 +842,7 @@ pub fn checklist(result: &Result<Verified, Error>, strict: bool) -> Vec<Check> {
             Error::ClaimInvalid { claim: "exp" } => 7,
             Error::ClaimInvalid { .. } | Error::NotYetValid { .. } => 6,
             Error::Expired { .. } => 7,
-            Error::AudienceMissing | Error::AudienceMismatch { .. } => 8,
+            Error::AudienceMissing { .. } | Error::AudienceMismatch { .. } => 8,
             Error::LifetimeExceeded { .. } => 9,
             Error::ParametersInvalid => 10,
             _ => 11,

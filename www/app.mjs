@@ -151,10 +151,14 @@ function renderChecks(checks) {
   }
 }
 
-function setVerdict(kind, message) {
+function setVerdict(kind, message, hint) {
   const v = $('verdict');
   v.className = `verdict ${kind}`;
   v.textContent = message;
+  // The service's own configurationDetails text, word for word.
+  const h = $('service-hint');
+  h.hidden = !hint;
+  h.textContent = hint ? `Service hint: ${hint}` : '';
 }
 
 async function run() {
@@ -183,7 +187,7 @@ async function run() {
       renderClaims(r.result.claims, true);
       renderSummary(r.result);
     } else {
-      setVerdict('invalid', `invalid — [${r.error.code}] ${r.error.message}`);
+      setVerdict('invalid', `invalid — [${r.error.code}] ${r.error.message}`, r.error.configurationDetails);
     }
   } catch (e) {
     renderKeys(null);

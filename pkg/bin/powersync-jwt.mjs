@@ -163,7 +163,12 @@ const commands = {
         valid: r.valid,
         checks: r.checks,
         ...(r.valid ? { userId: r.result.userId, claims: r.result.claims, header: r.result.header, key: r.result.key }
-          : { error: { code: r.error.code, reason: r.error.reason, message: r.error.message, detail: r.error.detail ?? null } }),
+          : {
+            error: {
+              code: r.error.code, reason: r.error.reason, message: r.error.message, detail: r.error.detail ?? null,
+              configurationDetails: r.error.configurationDetails ?? null,
+            },
+          }),
       }, null, 2));
       return r.valid ? 0 : 1;
     }
@@ -180,6 +185,7 @@ const commands = {
       return 0;
     }
     console.log(`\n${paint(31, 'INVALID')} [${r.error.code}] ${r.error.message}`);
+    if (r.error.configurationDetails) console.log(`  service hint: ${r.error.configurationDetails}`);
     return 1;
   },
 
@@ -256,7 +262,10 @@ main(process.argv.slice(2)).then(
   (e) => {
     if (e instanceof UsageError) console.error(`powersync-jwt: ${e.message}\n\n${HELP.main}`);
     else if (e instanceof ConfigError || e instanceof SyntaxError || e instanceof TypeError) console.error(`powersync-jwt: ${e.message}`);
-    else if (e instanceof VerificationError) console.error(`powersync-jwt: [${e.code}] ${e.message}${e.detail ? ` (${e.detail})` : ''}`);
+    else if (e instanceof VerificationError) {
+      console.error(`powersync-jwt: [${e.code}] ${e.message}${e.detail ? ` (${e.detail})` : ''}`);
+      if (e.configurationDetails) console.error(`  service hint: ${e.configurationDetails}`);
+    }
     else console.error(e);
     process.exitCode = 2;
   },

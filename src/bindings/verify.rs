@@ -15,11 +15,12 @@ use std::fmt::Write;
 
 fn error_json(e: &Error) -> String {
     format!(
-        r#"{{"kind":"verification","code":{},"reason":{},"message":{},"detail":{}}}"#,
+        r#"{{"kind":"verification","code":{},"reason":{},"message":{},"detail":{},"configurationDetails":{}}}"#,
         q(e.code()),
         q(e.reason()),
         q(&e.to_string()),
-        q(&e.detail())
+        q(&e.detail()),
+        opt(e.configuration_details().as_deref())
     )
 }
 
@@ -348,11 +349,12 @@ impl WasmVerifier {
             Err(e) => {
                 let _ = write!(
                     out,
-                    r#""error":{{"code":{},"reason":{},"message":{},"detail":{}}}}}"#,
+                    r#""error":{{"code":{},"reason":{},"message":{},"detail":{},"configurationDetails":{}}}}}"#,
                     q(e.code()),
                     q(e.reason()),
                     q(&e.to_string()),
-                    q(&e.detail())
+                    q(&e.detail()),
+                    opt(e.configuration_details().as_deref())
                 );
             }
         }

@@ -4,6 +4,9 @@
 // PowerSync Service's decisions as spec/powersync-auth.md describes them;
 // where this library deliberately differs (README, "Differences from the
 // PowerSync Service"), `service` records what the service does instead.
+// A refusal's `configurationDetails` is the text the service logs with it
+// (null where it gives none); serviceDetails() below writes it as the
+// service's KeyStore does, unless a case states it.
 //
 //   node tests/cases/gen-cases.mjs   (output is committed)
 import { createHmac, createPrivateKey, sign } from 'node:crypto';
@@ -105,16 +108,44 @@ const claims = (extra, drop = []) => {
 const MALFORMED = 'Token is not a well-formed JWT. Check the token format.';
 const NOT_FOUND = 'Could not find an appropriate key in the keystore. The key is missing or no key matched the token KID';
 const ok = (userId, extra = {}) => ({ valid: true, userId, ...extra });
-const err = (code, message, reason) => ({ valid: false, code, message, reason });
+const err = (code, message, reason, configurationDetails) => ({ valid: false, code, message, reason, ...(configurationDetails === undefined ? {} : { configurationDetails }) });
 const malformed = err('PSYNC_S2101', MALFORMED, 'malformed');
 const missing = (c, reason = 'claim_missing') => err('PSYNC_S2101', `JWT payload is missing a required claim "${c}"`, reason);
 const badSig = err('PSYNC_S2101', 'signature verification failed', 'signature_invalid');
 const algNotAllowed = err('PSYNC_S2101', '"alg" (Algorithm) Header Parameter not allowed', 'alg_not_allowed');
 const unexpectedAlg = (a) => err('PSYNC_S2101', `Unexpected token algorithm ${a}`, 'alg_mismatch');
 const notFound = err('PSYNC_S2101', NOT_FOUND, 'key_not_found');
+const notFoundBecause = (details) => err('PSYNC_S2101', NOT_FOUND, 'key_not_found', details);
+
+// The service's configurationDetails, written as its JavaScript writes them:
+// a key is `<kid: K, kty: T, alg: A>` (`*` for no kid, `undefined` for no alg),
+// listed in key-source order (inline keys, then the Supabase secret).
+const serviceKeys = (config) => {
+  const ca = configs[config].client_auth;
+  const keys = [...(ca.jwks?.keys ?? [])];
+  if (ca.supabase && ca.supabase_jwt_secret != null) keys.push({ kty: 'oct', alg: 'HS256' });
+  return keys;
+};
+const knownKeys = (config) => `Known keys: ${serviceKeys(config).map((k) => `<kid: ${k.kid ?? '*'}, kty: ${k.kty}, alg: ${k.alg}>`).join(', ')}`;
+const allowedAud = (list) => `Current configuration allows these audience values: ${JSON.stringify(list)}`;
+const SUPABASE_KEY_AUD = allowedAud(['authenticated']);
+function serviceDetails(config, tok, expect) {
+  if (expect.valid) return undefined;
+  if (expect.reason === 'key_not_found') return knownKeys(config);
+  if (expect.reason === 'audience_missing' || expect.reason === 'audience_mismatch') return allowedAud(configs[config].client_auth.audience ?? []);
+  if (expect.reason === 'alg_mismatch') {
+    const kid = JSON.parse(Buffer.from(tok.split('.')[0], 'base64url')).kid;
+    const k = serviceKeys(config).find((x) => x.kid === kid);
+    return `Key kid: ${k.kid}, alg: ${k.alg}, kty: ${k.kty}`;
+  }
+  return null;
+}
 
 const cases = [];
-const add = (name, config, tok, expect, more = {}) => cases.push({ name, config, token: tok, now: NOW, expect, ...more });
+const add = (name, config, tok, expect, more = {}) => {
+  if (!expect.valid && !('configurationDetails' in expect)) expect = { ...expect, configurationDetails: serviceDetails(config, tok, expect) };
+  cases.push({ name, config, token: tok, now: NOW, expect, ...more });
+};
 
 // --- valid tokens, every algorithm -------------------------------------------------
 add('HS256 with kid', 'hs', token({}), ok('user-1', { kid: 'k1', alg: 'HS256' }));
@@ -300,7 +331,7 @@ for (const [label, sub, userId] of [
 
 // --- Supabase legacy secret ---------------------------------------------------------------------------
 add('Supabase secret token', 'supabase', token({ kid: null, key: 'supabase', claims: claims({ aud: 'authenticated' }) }), ok('user-1', { kid: null }));
-add('Supabase secret: default audience replaced', 'supabase', token({ kid: null, key: 'supabase' }), audMismatch('"powersync"'));
+add('Supabase secret: default audience replaced', 'supabase', token({ kid: null, key: 'supabase' }), { ...audMismatch('"powersync"'), configurationDetails: SUPABASE_KEY_AUD });
 add('Supabase secret: one week lifetime', 'supabase', token({ kid: null, key: 'supabase', claims: claims({ aud: 'authenticated', iat: NOW, exp: NOW + 606000 }) }), ok('user-1'));
 add('Supabase secret: lifetime over 606000', 'supabase', token({ kid: null, key: 'supabase', claims: claims({ aud: 'authenticated', iat: NOW, exp: NOW + 606001 }) }),
   err('PSYNC_S2104', 'Token must expire in a maximum of 606000 seconds, got 606001s', 'lifetime_exceeded'));
@@ -309,13 +340,41 @@ add('Supabase secret: wrong secret', 'supabase', token({ kid: null, key: 'hs', c
 add('inline key before Supabase secret takes the default audience', 'order', token({ kid: null, key: 'supabase', claims: claims({ aud: 'authenticated' }) }), audMismatch('"authenticated"'));
 add('inline key before Supabase secret, default audience passes', 'order', token({ kid: null, key: 'supabase' }), ok('user-1'));
 
+// --- the service's hints for Supabase tokens that found no key (iss contains supabase.co) -------------
+{
+  const ISS = 'https://abcdefghijklmnop.supabase.co/auth/v1';
+  const UUID = '4f2c8e1a-9b3d-4c7e-8a1f-2d6b5e9c0a13';
+  const sb = (extra) => claims({ aud: 'authenticated', iss: ISS, ...extra });
+  const LEGACY = 'Token is a Supabase Legacy HS256 (Shared Secret) token';
+  const CURRENT = 'Token is a Supabase HS256 (Shared Secret) token';
+  const NOT_CONFIGURED = ', but Supabase JWT secret is not configured.';
+  const MISMATCH = ', but configured Supabase JWT secret does not match.';
+  const NO_CONNECTION = 'Token uses Supabase JWT Signing Keys, but no Supabase connection is configured';
+  add('Supabase HS256 token, no kid, no secret configured', 'hs', token({ kid: null, key: 'hs2', claims: sb() }), notFoundBecause(LEGACY + NOT_CONFIGURED));
+  add('Supabase HS256 token, kid not a UUID, no secret configured', 'hs', token({ kid: 'k9', key: 'hs2', claims: sb() }), notFoundBecause(LEGACY + NOT_CONFIGURED));
+  add('Supabase HS256 token, UUID kid, no secret configured', 'hs', token({ kid: UUID, key: 'hs2', claims: sb() }), notFoundBecause(CURRENT + NOT_CONFIGURED));
+  add('Supabase HS256 token, upper-case UUID kid, no secret configured', 'hs', token({ kid: UUID.toUpperCase(), key: 'hs2', claims: sb() }), notFoundBecause(CURRENT + NOT_CONFIGURED));
+  add('Supabase HS256 token, kid a UUID of version 0, no secret configured', 'hs', token({ kid: UUID.replace('-4c7e-', '-0c7e-'), key: 'hs2', claims: sb() }), notFoundBecause(LEGACY + NOT_CONFIGURED));
+  add('Supabase HS256 token, no kid, another secret configured', 'supabase', token({ kid: null, key: 'hs', claims: sb() }), notFoundBecause(LEGACY + MISMATCH));
+  add('Supabase HS256 token, UUID kid, another secret configured', 'supabase', token({ kid: UUID, key: 'hs', claims: sb() }), notFoundBecause(CURRENT + MISMATCH));
+  add('Supabase HS384 token is not a shared-secret token to the service', 'hs', token({ alg: 'HS384', kid: null, key: 'hs2', claims: sb() }), notFoundBecause(NO_CONNECTION));
+  add('Supabase ES256 token, no Supabase JWKS configured', 'multi', token({ alg: 'ES256', kid: UUID, key: 'p256', claims: sb() }), notFoundBecause(NO_CONNECTION));
+  add('iss naming supabase.co in an array is not a Supabase token', 'hs', token({ kid: null, key: 'hs2', claims: sb({ iss: [ISS] }) }), notFound);
+  add('Supabase token whose kid names a key of another algorithm', 'multi', token({ alg: 'HS256', kid: 'ec1', key: 'hs2', claims: sb() }), unexpectedAlg('HS256'));
+  add('Supabase token with a wrong audience', 'hs', token({ claims: sb() }), audMismatch('"authenticated"'));
+}
+add('aud missing with no audience configured', 'noaud', token({ claims: claims({}, ['aud']) }),
+  err('PSYNC_S2105', 'JWT payload is missing a required claim "aud"', 'audience_missing'));
+add('kid names an RSA key without alg, token ES256', 'multi', token({ alg: 'ES256', kid: 'small', key: 'p256' }), unexpectedAlg('ES256'));
+
 // --- ported from the service's auth tests ---------------------------------------------------
 add('service: token lifetime 300 s over a 60 s maximum', 'maxage60', token({ claims: claims({ iat: NOW, exp: NOW + 300 }) }),
   err('PSYNC_S2104', 'Token must expire in a maximum of 60 seconds, got 300s', 'lifetime_exceeded'));
 add('service: no default audience', 'noaud', token({ claims: claims({ iat: NOW, exp: NOW + 60, aud: 'tests' }) }), audMismatch('"tests"'));
 add('service: EdDSA with a private JWK configured', 'private', token({ alg: 'EdDSA', kid: 'k2', key: 'ed25519', claims: claims({ aud: 'tests', claim: 'test-claim' }) }), ok('user-1'));
 add('service: ES256 with a private JWK configured', 'private', token({ alg: 'ES256', kid: 'k3', key: 'p256', claims: claims({ aud: 'tests' }) }), ok('user-1'));
-add('service: Supabase anon token', 'supabase', token({ kid: null, key: 'supabase', claims: claims({ aud: 'anon', iss: 'https://abc123.supabase.co/auth/v1' }) }), audMismatch('"anon"'));
+add('service: Supabase anon token', 'supabase', token({ kid: null, key: 'supabase', claims: claims({ aud: 'anon', iss: 'https://abc123.supabase.co/auth/v1' }) }),
+  { ...audMismatch('"anon"'), configurationDetails: SUPABASE_KEY_AUD });
 add('service: HS256 token keyed with the RSA modulus, kid of the RSA key', 'multi', (() => {
   const input = `${b64u(JSON.stringify({ alg: 'HS256', kid: 'rsa1' }))}.${b64u(JSON.stringify(baseClaims()))}`;
   return `${input}.${b64u(createHmac('sha256', Buffer.from(K.rsa2048.public.n, 'base64url')).update(input).digest())}`;

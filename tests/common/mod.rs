@@ -143,7 +143,17 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
                     expect.get("reason").unwrap().as_str().unwrap(),
                 );
                 let msg = e.to_string();
-                if (e.code(), msg.as_str(), e.reason()) != want {
+                // A case states the service's configurationDetails (null for
+                // none); the attack catalogue does not.
+                let details = e.configuration_details().map_or(Value::Null, Value::String);
+                let want_details = expect.get("configurationDetails");
+                if want_details.is_some_and(|w| *w != details) {
+                    Some(format!(
+                        "configurationDetails {}, expected {}",
+                        stringify(&details),
+                        stringify(want_details.unwrap_or(&Value::Null))
+                    ))
+                } else if (e.code(), msg.as_str(), e.reason()) != want {
                     Some(format!(
                         "got {} {:?} ({}), expected {} {:?} ({}) [{}]",
                         e.code(),

@@ -58,6 +58,10 @@ export async function runTable(lib, table, { concurrent = false } = {}) {
       if (err.code !== e.code || err.message !== e.message || err.reason !== e.reason) {
         return `${c.name}: got ${err.code} ${err.message} (${err.reason}), expected ${e.code} ${e.message} (${e.reason})`;
       }
+      // The service's configurationDetails (null: none), where the table states it.
+      if ('configurationDetails' in e && (err.configurationDetails ?? null) !== e.configurationDetails) {
+        return `${c.name}: configurationDetails ${JSON.stringify(err.configurationDetails)}, expected ${JSON.stringify(e.configurationDetails)}`;
+      }
     }
     return null;
   };

@@ -147,12 +147,14 @@ test('CLI: rejected tokens exit 1 with the failing check; --json shape', async (
   assert.match(v.out, /✗ audience\s+Unexpected "aud" claim value: "other-audience"/);
   assert.match(v.out, /· lifetime/);
   assert.match(v.out, /INVALID \[PSYNC_S2105\]/);
+  assert.match(v.out, /service hint: Current configuration allows these audience values: \["/);
   const j = cli(['verify', token, '--config', 'powersync.yaml', '--json']);
   assert.equal(j.code, 1);
   const out = JSON.parse(j.out);
   assert.equal(out.valid, false);
   assert.deepEqual(out.checks.map((c) => c.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail', 'not_reached', 'not_reached']);
-  assert.deepEqual(Object.keys(out.error), ['code', 'reason', 'message', 'detail']);
+  assert.deepEqual(Object.keys(out.error), ['code', 'reason', 'message', 'detail', 'configurationDetails']);
+  assert.match(out.error.configurationDetails, /^Current configuration allows these audience values: \["[^"]/);
   const expired = cli(['verify', token, '--config', 'powersync.yaml', '--now', String(NOW + 86400), '--json']);
   assert.equal(JSON.parse(expired.out).error.code, 'PSYNC_S2103');
 });

@@ -90,6 +90,26 @@ test(`case table (${cases.cases.length} cases) through the installed package`, a
   assert.deepEqual(await runTable(lib, cases), []);
 });
 
+test('explain() and verifySync() carry the service\'s configurationDetails of every refusal in the case table', async () => {
+  const verifiers = {};
+  const bad = [];
+  for (const c of cases.cases.filter((x) => !x.expect.valid)) {
+    const cfg = cases.configs[c.config];
+    const v = (verifiers[c.config] ??= PowerSyncVerifier.fromClientAuth(cfg.client_auth, cfg.options));
+    const want = c.expect.configurationDetails;
+    // explain() of a token over the size limit rejects (before the core) instead of explaining.
+    const r = await v.explain(tokenOf(c.token), { now: c.now }).catch((error) => ({ error }));
+    if (!(r.error instanceof VerificationError) || (r.error.configurationDetails ?? null) !== want) bad.push(`${c.name}: explain ${r.error?.configurationDetails}`);
+    try {
+      v.verifySync(tokenOf(c.token), { now: c.now });
+      bad.push(`${c.name}: verifySync accepted`);
+    } catch (e) {
+      if ((e.configurationDetails ?? null) !== want) bad.push(`${c.name}: verifySync ${e.configurationDetails}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
 test(`attack catalogue (${attacks.cases.length + attacks.configErrors.length} rows) through the installed package`, async () => {
   assert.deepEqual(await runTable(lib, attacks), []);
 });

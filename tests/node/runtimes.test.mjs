@@ -23,7 +23,8 @@ cpSync(join(root, 'examples'), join(project, 'examples'), { recursive: true });
 const PROBE = [
   'HS256 with kid', 'RS256 valid (rsa2048)', 'ES256 valid (p256)', 'ES512 valid (p521)', 'EdDSA valid (ed25519)',
   'EdDSA valid (ed448)', 'expired', 'ES256 tampered signature (p256)', 'aud wrong string', 'alg none not allowed',
-  'sub object', 'Supabase secret token',
+  'sub object', 'Supabase secret token', 'unknown kid and no wildcard key', 'kid names an RSA key, token HS256',
+  'Supabase HS256 token, UUID kid, no secret configured',
 ];
 const selected = PROBE.map((name) => {
   const c = cases.cases.find((x) => x.name === name);
@@ -42,7 +43,10 @@ function checkProbe(all, where) {
   for (const [i, r] of results.entries()) {
     const e = selected[i].expect;
     if (e.valid) assert.deepEqual({ valid: r.valid, userId: r.userId }, { valid: true, userId: e.userId }, `${where}: ${r.name} ${r.message ?? ''}`);
-    else assert.deepEqual({ valid: r.valid, code: r.code, message: r.message, cls: r.isVerificationError }, { valid: false, code: e.code, message: e.message, cls: true }, `${where}: ${r.name}`);
+    else {
+      assert.deepEqual({ valid: r.valid, code: r.code, message: r.message, details: r.configurationDetails, cls: r.isVerificationError },
+        { valid: false, code: e.code, message: e.message, details: e.configurationDetails, cls: true }, `${where}: ${r.name}`);
+    }
   }
 }
 
@@ -103,7 +107,7 @@ test('Node CommonJS: require()', () => {
     const out = input.cases.map((c) => {
       const v = PowerSyncVerifier.fromClientAuth(input.configs[c.config].client_auth);
       try { return { name: c.name, valid: true, userId: v.verifySync(c.token, { now: c.now }).userId }; }
-      catch (e) { return { name: c.name, valid: false, code: e.code, message: e.message, isVerificationError: e instanceof VerificationError }; }
+      catch (e) { return { name: c.name, valid: false, code: e.code, message: e.message, configurationDetails: e.configurationDetails ?? null, isVerificationError: e instanceof VerificationError }; }
     });
     import('./runtimes/probe.mjs').then(async ({ issued }) => console.log(JSON.stringify([...out, await issued(lib)])));`);
   const out = execFileSync(process.execPath, [join(project, 'probe.cjs')], { input: JSON.stringify(input), encoding: 'utf8' });

@@ -18,6 +18,8 @@ export async function guard(token: string): Promise<string | null> {
     return id ?? r.key.thumbprint;
   } catch (e) {
     if (e instanceof VerificationError) {
+      const hint: string | undefined = e.configurationDetails;
+      if (hint) console.error(hint);
       switch (e.code) {
         case 'PSYNC_S2101':
         case 'PSYNC_S2103':

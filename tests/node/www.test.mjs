@@ -92,6 +92,8 @@ test('a wrong audience shows PSYNC_S2105', async () => {
     const verdict = await check(page, es256({}), { audience: 'someone-else' });
     assert.equal(verdict, 'invalid — [PSYNC_S2105] Unexpected "aud" claim value: "powersync"');
     assert.equal(await status(page, 'audience'), 'fail');
+    assert.equal(await page.getByTestId('service-hint').textContent(),
+      'Service hint: Current configuration allows these audience values: ["someone-else"]');
   });
 });
 

@@ -10,7 +10,7 @@ export async function probe(lib, input) {
       const r = await v.verify(c.token, { now: c.now });
       out.push({ name: c.name, valid: true, userId: r.userId });
     } catch (e) {
-      out.push({ name: c.name, valid: false, code: e.code, message: e.message, isVerificationError: e instanceof VerificationError });
+      out.push({ name: c.name, valid: false, code: e.code, message: e.message, configurationDetails: e.configurationDetails ?? null, isVerificationError: e instanceof VerificationError });
     }
   }
   out.push(await issued(lib));
