@@ -23,7 +23,11 @@ FUZZ_SECONDS ?= 300
 setup:
 	@scripts/setup.sh
 
-build: setup $(WASM) pkg/README.md
+build: setup $(WASM) pkg/dist/index.d.cts pkg/README.md
+
+# CommonJS consumers' types: the same declarations, read as CommonJS (.d.cts).
+pkg/dist/index.d.cts: pkg/index.d.ts $(WASM)
+	cp pkg/index.d.ts $@
 
 pkg/README.md: README.md
 	cp README.md pkg/README.md

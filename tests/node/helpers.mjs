@@ -26,7 +26,7 @@ export function installPackage() {
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(work, filename)], { cwd: project });
-  installed = { project, files: files.map((f) => f.path), import: () => import(join(project, 'node_modules/powersync-jwt/dist/node.mjs')) };
+  installed = { project, tarball: join(work, filename), files: files.map((f) => f.path), import: () => import(join(project, 'node_modules/powersync-jwt/dist/node.mjs')) };
   return installed;
 }
 

@@ -209,6 +209,17 @@ test('decodeUnverified reads without checking', () => {
   assert.throws(() => decodeUnverified('nope'), VerificationError);
 });
 
+// publint (package.json against the files) and Are the Types Wrong (types per
+// resolution mode). The main entry must resolve for CommonJS and ESM alike;
+// ./inline and ./slim are ESM only (README), which attw's esm-only profile checks.
+test('publint and attw find nothing wrong with the packed tarball', () => {
+  const bin = (name) => join(root, 'tools/node_modules/.bin', name);
+  const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  assert.match(run(bin('publint'), ['--strict', pkg.tarball]), /All good/);
+  run(bin('attw'), [pkg.tarball, '--entrypoints', '.', '--format', 'ascii']);
+  run(bin('attw'), [pkg.tarball, '--profile', 'esm-only', '--entrypoints', './inline', './slim', '--format', 'ascii']);
+});
+
 test('the type declarations compile against a consumer (tsc --noEmit)', () => {
   const tsc = join(root, 'tools/node_modules/typescript/bin/tsc');
   writeFileSync(join(pkg.project, 'consumer.ts'), readFileSync(join(root, 'tests/node/types-consumer.ts')));
