@@ -134,6 +134,9 @@ function renderKeys(verifier) {
     tr.append(text('td', r.kid ?? '(none)'), text('td', `#${r.index}`), text('td', ''), text('td', ''), text('td', `${r.skipped ? 'skipped' : 'rejected'}: ${r.field ? `"${r.field}" ` : ''}${r.reason}`));
     body.append(tr);
   }
+  // Each cell names its column, for the one-card-per-key layout on phones.
+  const labels = [...$('keys').tHead.rows[0].cells].map((th) => th.textContent);
+  for (const tr of body.rows) for (const td of tr.cells) td.dataset.label = labels[td.cellIndex];
 }
 
 function renderChecks(checks) {

@@ -139,6 +139,25 @@ test('narrow phone screen, keyboard use and labels', async () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=verdict]').textContent.startsWith('valid'));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px on a 375px screen`);
+    // The keys table keeps each value whole (no "ES25 6"): every word outside
+    // the thumbprint column is on one line.
+    await page.waitForFunction(() => document.querySelectorAll('#keys tbody tr').length > 0);
+    const split = await page.evaluate(() => {
+      const out = [];
+      for (const td of document.querySelectorAll('#keys tbody td:not(:nth-child(4))')) {
+        const node = td.firstChild;
+        if (!node) continue;
+        for (const m of node.textContent.matchAll(/\S+/g)) {
+          const r = document.createRange();
+          r.setStart(node, m.index);
+          r.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+          if (tops.size > 1) out.push(m[0]);
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(split, [], 'values broken across lines in the keys table at 375px');
     // Every input has a label.
     const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=radio]), textarea, select')]
       .filter((el) => !document.querySelector(`label[for="${el.id}"]`)).map((el) => el.id));
