@@ -118,6 +118,17 @@ test('configuration warnings: what the service starts with is accepted and repor
   assert.throws(() => PowerSyncVerifier.fromClientAuth({}, { strictConfig: 'yes' }), ConfigError);
 });
 
+test('a numeric kid of a fetched set stays a number in describeKeys(); a token naming it by text verifies', async () => {
+  const cfg = cases.configs.numerickid;
+  const fetch = async (url) => new Response(JSON.stringify(cfg.served[url]));
+  const v = lib.PowerSyncVerifier.fromClientAuth(cfg.client_auth, { fetch });
+  await v.ready();
+  assert.deepEqual(v.describeKeys().keys.map((k) => k.kid), [123, 0, 'ec1']);
+  const c = cases.cases.find((x) => x.name === 'remote numeric kid 123, token kid "0x7B"');
+  const r = await v.verify(c.token, { now: c.now });
+  assert.equal(r.key.kid, '123');
+});
+
 test(`case table (${cases.cases.length} cases) through the installed package`, async () => {
   assert.deepEqual(await runTable(lib, cases), []);
 });
