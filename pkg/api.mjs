@@ -240,6 +240,7 @@ export class PowerSyncVerifier {
   // Key descriptions by key index, for #keysGeneration.
   #keys = [];
   #keysGeneration = -1;
+  #warnings;
 
   constructor(options, jsOpts) {
     if (options instanceof wasm.WasmVerifier) {
@@ -255,6 +256,16 @@ export class PowerSyncVerifier {
     this.#remotes = this.#inner.remoteCount();
     this.#maxTokenBytes = this.#inner.maxTokenBytes();
     this.#caching = this.#inner.caching();
+    this.#warnings = Object.freeze(JSON.parse(this.#inner.warnings()).map((w) => Object.freeze(w)));
+  }
+
+  /**
+   * What the configuration holds that the PowerSync Service starts with but
+   * ignores, or loads and can never use: `[{ code, keyIndex, field, message }]`
+   * (frozen). Empty for a clean configuration; `strictConfig: true` throws instead.
+   */
+  get warnings() {
+    return this.#warnings;
   }
 
   /** From the `client_auth` section of powersync.yaml, as-is (snake_case). */

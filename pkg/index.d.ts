@@ -114,6 +114,11 @@ export interface VerifierOptions {
    * re-checked against the time claims and the key generation on every hit.
    */
   cache?: boolean | { maxEntries?: number };
+  /**
+   * Fail fast: what would otherwise be a configuration warning (see
+   * `PowerSyncVerifier.warnings`) throws ConfigError instead. Default false.
+   */
+  strictConfig?: boolean;
 }
 
 /** `new PowerSyncVerifier(options)`: camelCase keys and options. */
@@ -169,11 +174,13 @@ export interface VerifiedToken {
   expiresAt: number;
   alg: 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
   /** The key that verified the token. */
+  /** The key that verified the token (a numeric kid of a fetched set as its text, `String(kid)`). */
   key: { kid: string | null; alg: string | null; kty: 'RSA' | 'EC' | 'OKP' | 'oct'; thumbprint: string };
 }
 
 export interface KeyInfo {
-  kid: string | null;
+  /** A number only for a fetched key with a numeric kid (matched as the service's `==` does). */
+  kid: string | number | null;
   kty: 'RSA' | 'EC' | 'OKP' | 'oct';
   alg: string | null;
   crv: string | null;
@@ -197,6 +204,29 @@ export interface RejectedKey {
 export interface KeySetReport {
   keys: KeyInfo[];
   rejected: RejectedKey[];
+}
+
+/**
+ * Something the configuration holds that the PowerSync Service starts with
+ * but ignores, or loads and can never use.
+ */
+export interface ConfigWarning {
+  /**
+   * `supabase_secret_ignored`: `supabase_jwt_secret` without `supabase: true` (no key is made);
+   * `key_never_verifies`: a key every token using it is refused for (RSA under 2048 bits,
+   * secp256k1, X25519/X448, an `alg` no token uses); `key_material_lenient`: key material read
+   * by skipping characters outside base64url (white space, text after `=`), as the service does.
+   */
+  code: 'supabase_secret_ignored' | 'key_never_verifies' | 'key_material_lenient';
+  /** Index in `jwks.keys`, when about one key. */
+  keyIndex: number | null;
+  field: string | null;
+  message: string;
+}
+
+/** `verifier.describeKeys()`: the keys, those not loaded, and the configuration's warnings. */
+export interface VerifierKeyReport extends KeySetReport {
+  warnings: readonly ConfigWarning[];
 }
 
 /** Parameters of each provider preset; `baseUrl` replaces the preset's scheme and host (tests, proxies). */
@@ -232,7 +262,9 @@ export class PowerSyncVerifier {
     request: { headers: { get(name: string): string | null } } | { headers: { authorization?: string | string[] } },
     options?: VerifyOptions,
   ): Promise<VerifiedToken>;
-  describeKeys(): KeySetReport;
+  describeKeys(): VerifierKeyReport;
+  /** What the configuration holds that the service ignores or can never use (frozen; empty when clean). */
+  readonly warnings: readonly ConfigWarning[];
   /** Verifies and explains: the service's checks in order, each pass / fail / not_reached. Never rejects with VerificationError. */
   explain(token: string, options?: VerifyOptions): Promise<Explanation>;
   /** Fetches every remote key set now. */

@@ -137,3 +137,89 @@ pub fn encode(data: &[u8]) -> String {
     }
     out
 }
+
+/// What [`decode_forgiving`] passed over that a strict decoder would refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forgiven {
+    /// A character outside both base64 alphabets (white space, `!`, ...), skipped.
+    Skipped(char),
+    /// Text after the first `=`, ignored.
+    AfterPadding,
+    /// A last group of one character, which holds no whole byte, ignored.
+    LoneCharacter,
+    /// A character beyond ASCII read as the base64 digit of its low byte.
+    LowByte(char),
+}
+
+impl std::fmt::Display for Forgiven {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Forgiven::Skipped(c) => write!(f, "holds {c:?}, outside the base64url alphabet"),
+            Forgiven::AfterPadding => f.write_str("has text after \"=\""),
+            Forgiven::LoneCharacter => f.write_str("ends in a group of one character"),
+            Forgiven::LowByte(c) => {
+                write!(f, "holds {c:?}, read by its low byte as a base64 digit")
+            }
+        }
+    }
+}
+
+/// Decodes key material the way the service's runtime does (Node.js
+/// `Buffer.from(text, 'base64')`, which JWK imports use): both alphabets;
+/// every other character skipped, each UTF-16 unit read by its low byte
+/// (so `U+0141` reads as `A`); decoding stops at the first `=`; a last group
+/// of one character is dropped; unused trailing bits are ignored. Never
+/// fails; the first irregularity, if any, is returned for a warning.
+///
+/// ```
+/// use powersync_jwt::b64::{decode_forgiving, Forgiven};
+/// assert_eq!(decode_forgiving("aGVs bG8"), (b"hello".to_vec(), Some(Forgiven::Skipped(' '))));
+/// assert_eq!(decode_forgiving("aGk="), (b"hi".to_vec(), None));
+/// assert_eq!(decode_forgiving("aGVs=bG8"), (b"hel".to_vec(), Some(Forgiven::AfterPadding)));
+/// ```
+pub fn decode_forgiving(s: &str) -> (Vec<u8>, Option<Forgiven>) {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 2);
+    let mut first: Option<Forgiven> = None;
+    let (mut acc, mut n) = (0u32, 0u8);
+    let mut units = [0u16; 2];
+    'chars: for (i, c) in s.char_indices() {
+        for unit in c.encode_utf16(&mut units).iter() {
+            let low = unit.to_le_bytes()[0];
+            if low == b'=' {
+                if s.get(i + c.len_utf8()..)
+                    .is_some_and(|rest| rest.chars().any(|r| r != '='))
+                {
+                    first.get_or_insert(Forgiven::AfterPadding);
+                }
+                break 'chars;
+            }
+            let digit = match low {
+                b'+' => Some(62),
+                b'/' => Some(63),
+                b => sextet(b),
+            };
+            let Some(d) = digit else {
+                first.get_or_insert(Forgiven::Skipped(c));
+                continue;
+            };
+            if !c.is_ascii() {
+                first.get_or_insert(Forgiven::LowByte(c));
+            }
+            acc = (acc << 6) | d;
+            n += 1;
+            if n == 4 {
+                out.extend_from_slice(&acc.to_be_bytes()[1..]);
+                (acc, n) = (0, 0);
+            }
+        }
+    }
+    match n {
+        2 => out.push((acc >> 4).to_be_bytes()[3]),
+        3 => out.extend_from_slice(&(acc >> 2).to_be_bytes()[2..]),
+        1 => {
+            first.get_or_insert(Forgiven::LoneCharacter);
+        }
+        _ => {}
+    }
+    (out, first)
+}

@@ -4,15 +4,110 @@
 
 use crate::error::ConfigError;
 use crate::json::{self, Object, Value};
-use crate::jwk::{parse_key, Key, KeyAlg, KeyId, KeyMaterial, KeyRules};
+use crate::jwk::{
+    lenient_members, never_verifies, parse_key, Key, KeyAlg, KeyId, KeyMaterial, KeyRules,
+};
 use crate::jwks::KeySet;
 use crate::url_policy::{check_jwks_uri, IpPolicy};
 use crate::verifier::{KeyEntry, KeyOptions, Options, Strict, Verifier};
 use crate::{b64, Algorithm};
 
+/// Something a configuration holds that the PowerSync Service starts with
+/// but ignores, or loads and can never use. The service says nothing about
+/// these; a verifier reports them in [`Verifier::warnings`], and the option
+/// `strictConfig: true` makes the first one a [`ConfigError`] instead.
+///
+/// ```
+/// use powersync_jwt::config::from_client_auth;
+/// let v = from_client_auth(r#"{"supabase_jwt_secret": "s3cret"}"#, "").unwrap();
+/// assert_eq!(v.warnings()[0].code, "supabase_secret_ignored");
+/// assert!(from_client_auth(r#"{"supabase_jwt_secret": "s3cret"}"#, r#"{"strictConfig": true}"#).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// A stable id: [`SUPABASE_SECRET_IGNORED`], [`KEY_NEVER_VERIFIES`] or
+    /// [`KEY_MATERIAL_LENIENT`].
+    pub code: &'static str,
+    /// Index of the key in `jwks.keys`, when the warning is about one key.
+    pub key_index: Option<usize>,
+    /// The member or option concerned.
+    pub field: Option<String>,
+    /// What the service does with it.
+    pub message: String,
+}
+
+/// `supabase_jwt_secret` without `supabase: true`: the service makes no key of it.
+pub const SUPABASE_SECRET_IGNORED: &str = "supabase_secret_ignored";
+/// A key the service loads but refuses every token for (an RSA modulus under
+/// 2048 bits, secp256k1, X25519/X448, an `alg` no token uses).
+pub const KEY_NEVER_VERIFIES: &str = "key_never_verifies";
+/// Key material whose text the service's decoder reads only by skipping part
+/// of it (white space or other characters outside base64url, text after `=`).
+pub const KEY_MATERIAL_LENIENT: &str = "key_material_lenient";
+
+impl ConfigWarning {
+    /// The same finding as a configuration error (under `strictConfig`).
+    pub fn to_error(&self) -> ConfigError {
+        match self.key_index {
+            Some(i) => ConfigError::key(i, self.field.as_deref(), self.message.clone()),
+            None => ConfigError::option(self.field.as_deref().unwrap_or(""), self.message.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.to_error().fmt(f)
+    }
+}
+
+/// Warnings for the key at `index` of a set: members read leniently, and
+/// why the loaded `key` (if it loaded) can never verify.
+fn key_warnings(item: &Value, index: usize, key: Option<&Key>, out: &mut Vec<ConfigWarning>) {
+    for (field, forgiven) in lenient_members(item) {
+        out.push(ConfigWarning {
+            code: KEY_MATERIAL_LENIENT,
+            key_index: Some(index),
+            field: Some(field.to_string()),
+            message: format!(
+                "{forgiven}; it is decoded as the service decodes it, passing over what is not base64url"
+            ),
+        });
+    }
+    if let Some((field, why)) = key.and_then(never_verifies) {
+        out.push(ConfigWarning {
+            code: KEY_NEVER_VERIFIES,
+            key_index: Some(index),
+            field: Some(field.to_string()),
+            message: format!(
+                "{why}: the key is loaded, as the service loads it, and every token that uses it is refused"
+            ),
+        });
+    }
+}
+
+/// `strictConfig` of camelCase options: warnings become errors.
+fn finish(
+    verifier: Verifier,
+    warnings: Vec<ConfigWarning>,
+    opts: &Object,
+) -> Result<Verifier, ConfigError> {
+    let strict = match opts.get("strictConfig") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ConfigError::option("strictConfig", "must be a boolean")),
+    };
+    match warnings.first() {
+        Some(w) if strict => Err(w.to_error()),
+        _ => Ok(verifier.with_warnings(warnings)),
+    }
+}
+
 /// Builds a verifier from a `client_auth` object given as JSON text, plus
 /// optional camelCase `options` (JSON text, may be empty) for what
-/// powersync.yaml does not hold (`maxLifetimeSeconds`, `strict`, ...).
+/// powersync.yaml does not hold (`maxLifetimeSeconds`, `strict`,
+/// `strictConfig`, ...). What the service would ignore or never use is a
+/// warning ([`Verifier::warnings`]), an error under `strictConfig: true`.
 ///
 /// Key sources in the service's order: inline `jwks`, then the Supabase
 /// legacy secret (`supabase: true` with `supabase_jwt_secret`).
@@ -45,8 +140,9 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
         ],
     )?;
     let mut keys = Vec::new();
+    let mut warnings = Vec::new();
     if let Some(jwks) = ca.get("jwks") {
-        inline_keys(jwks, "jwks", &mut keys)?;
+        inline_keys(jwks, "jwks", &mut keys, &mut warnings)?;
     }
     let supabase = match ca.get("supabase") {
         None | Some(Value::Null) => false,
@@ -56,12 +152,12 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
     match ca.get("supabase_jwt_secret") {
         None | Some(Value::Null) => {}
         Some(Value::String(secret)) if supabase => keys.push(supabase_key(secret)?),
-        Some(Value::String(_)) => {
-            return Err(ConfigError::option(
-                "supabase_jwt_secret",
-                "is only used with supabase: true (as in the PowerSync Service); set both",
-            ))
-        }
+        Some(Value::String(_)) => warnings.push(ConfigWarning {
+            code: SUPABASE_SECRET_IGNORED,
+            key_index: None,
+            field: Some("supabase_jwt_secret".into()),
+            message: "is ignored without supabase: true, as the service ignores it: no key is made from it".into(),
+        }),
         Some(_) => {
             return Err(ConfigError::option(
                 "supabase_jwt_secret",
@@ -97,7 +193,7 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
         }
         add_remote(&mut verifier, &uri, KeyOptions::supabase())?;
     }
-    Ok(verifier)
+    finish(verifier, warnings, &opts)
 }
 
 /// Builds a verifier from a provider preset (see [`crate::providers`]) and
@@ -129,7 +225,7 @@ pub fn from_provider(provider: &str, params: &str, options: &str) -> Result<Veri
         };
         add_remote(&mut verifier, uri, key_options)?;
     }
-    Ok(verifier)
+    finish(verifier, Vec::new(), &opts)
 }
 
 /// The URL policy from a list of ranges and a boolean, under the given names.
@@ -209,15 +305,34 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
             "supabaseJwksUri",
             "fetchTimeoutMs",
             "maxResponseBytes",
+            "strictConfig",
         ],
     )?;
     let mut keys = Vec::new();
     let mut rejected = Vec::new();
+    let mut warnings = Vec::new();
     if let Some(jwks) = opts.get("jwks").filter(|v| !matches!(v, Value::Null)) {
         // A JWK Set document as a provider publishes it: every key type,
         // `use`/`key_ops` honoured, a bad key reported and skipped.
         let set = KeySet::from_value(jwks, KeyRules::Generic)
             .map_err(|e| ConfigError::option("jwks", e.0))?;
+        // The loaded keys are the items not rejected, in order.
+        let items: &[Value] = match jwks {
+            Value::Object(o) => match o.get("keys") {
+                Some(Value::Array(items)) => items,
+                _ => std::slice::from_ref(jwks),
+            },
+            _ => &[],
+        };
+        let mut loaded = set.keys.iter();
+        for (i, item) in items.iter().enumerate().take(crate::jwks::MAX_KEYS) {
+            let key = if set.rejected.iter().any(|r| r.index == i) {
+                None
+            } else {
+                loaded.next()
+            };
+            key_warnings(item, i, key, &mut warnings);
+        }
         keys.extend(set.keys.into_iter().map(|key| KeyEntry {
             key,
             options: KeyOptions::default(),
@@ -246,7 +361,7 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
             "no key source: give jwks, jwksUri or supabaseJwtSecret",
         ));
     }
-    Ok(verifier)
+    finish(verifier, warnings, &opts)
 }
 
 fn object(text: &str, what: &str) -> Result<Object, ConfigError> {
@@ -346,8 +461,14 @@ fn common_options(opts: &Object) -> Result<Options, ConfigError> {
 }
 
 /// Inline keys follow the service's configuration rules; a key it would
-/// refuse at start-up is a configuration error here too.
-fn inline_keys(jwks: &Value, field: &str, keys: &mut Vec<KeyEntry>) -> Result<(), ConfigError> {
+/// refuse at start-up is a configuration error here too, one it loads but
+/// can never use (or reads leniently) a warning.
+fn inline_keys(
+    jwks: &Value,
+    field: &str,
+    keys: &mut Vec<KeyEntry>,
+    warnings: &mut Vec<ConfigWarning>,
+) -> Result<(), ConfigError> {
     let items = match jwks {
         Value::Null => return Ok(()),
         Value::Object(o) => match o.get("keys") {
@@ -369,6 +490,7 @@ fn inline_keys(jwks: &Value, field: &str, keys: &mut Vec<KeyEntry>) -> Result<()
     for (i, item) in items.iter().enumerate() {
         let key = parse_key(item, i, KeyRules::Inline)
             .map_err(|issue| ConfigError::key(i, issue.field.as_deref(), issue.reason))?;
+        key_warnings(item, i, Some(&key), warnings);
         keys.push(KeyEntry {
             key,
             options: KeyOptions::default(),

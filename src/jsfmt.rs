@@ -148,3 +148,115 @@ pub fn quote(out: &mut String, s: &str) {
     }
     out.push('"');
 }
+
+/// JavaScript's `Number(text)` (ECMA-262 §7.1.4.1.1 StringToNumber):
+/// surrounding white space and line terminators are trimmed, empty text is
+/// 0, `0x`/`0o`/`0b` integers (no sign), decimals with an optional sign and
+/// exponent, `Infinity`; anything else is NaN. This is how `==` compares a
+/// number with a string, as the service compares a key's numeric `kid`.
+///
+/// ```
+/// use powersync_jwt::jsfmt::string_to_number as n;
+/// assert_eq!(n(" 1.23e2\n"), 123.0);
+/// assert_eq!(n("0x7B"), 123.0);
+/// assert_eq!(n(""), 0.0);
+/// assert!(n("12px").is_nan() && n("-0x7B").is_nan() && n("1_000").is_nan());
+/// ```
+pub fn string_to_number(text: &str) -> f64 {
+    let is_space = |c: char| {
+        matches!(
+            c,
+            '\u{9}'..='\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
+                | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+        )
+    };
+    let s = text.trim_matches(is_space);
+    if s.is_empty() {
+        return 0.0;
+    }
+    let b = s.as_bytes();
+    if b.len() > 2 && b[0] == b'0' {
+        let radix_bits = match b[1] {
+            b'x' | b'X' => 4,
+            b'o' | b'O' => 3,
+            b'b' | b'B' => 1,
+            _ => 0,
+        };
+        if radix_bits > 0 {
+            return power_of_two_radix(&s[2..], radix_bits);
+        }
+    }
+    let (sign, unsigned) = match b[0] {
+        b'-' => (-1.0, &s[1..]),
+        b'+' => (1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    if unsigned == "Infinity" {
+        return sign * f64::INFINITY;
+    }
+    if !is_decimal_literal(unsigned) {
+        return f64::NAN;
+    }
+    unsigned.parse::<f64>().map_or(f64::NAN, |v| sign * v)
+}
+
+/// `DecimalDigits . DecimalDigits? ExponentPart?`, `. DecimalDigits
+/// ExponentPart?` or `DecimalDigits ExponentPart?` (no sign, no separators).
+fn is_decimal_literal(s: &str) -> bool {
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let int_ok = int.is_empty() || digits(int);
+    let frac_ok = frac.is_none_or(|f| f.is_empty() || digits(f));
+    let some_digit = !int.is_empty() || frac.is_some_and(|f| !f.is_empty());
+    let exp_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    int_ok && frac_ok && some_digit && exp_ok
+}
+
+/// An unsigned integer in base 2, 8 or 16, rounded to the nearest double
+/// (ties to even), as a JavaScript numeric literal is.
+fn power_of_two_radix(digits: &str, bits_per_digit: u32) -> f64 {
+    // The first 54 significant bits, whether any later bit is set, and how
+    // many bits follow the kept ones.
+    let (mut kept, mut kept_len, mut sticky, mut dropped) = (0u64, 0u32, false, 0i32);
+    for c in digits.chars() {
+        let Some(d) = c.to_digit(1 << bits_per_digit) else {
+            return f64::NAN;
+        };
+        for shift in (0..bits_per_digit).rev() {
+            let bit = (d >> shift) & 1 == 1;
+            if kept_len == 0 && !bit {
+                continue;
+            }
+            if kept_len < 54 {
+                kept = (kept << 1) | u64::from(bit);
+                kept_len += 1;
+            } else {
+                sticky |= bit;
+                dropped = dropped.saturating_add(1);
+            }
+        }
+    }
+    if digits.is_empty() {
+        return f64::NAN;
+    }
+    let (mut mantissa, mut exp) = (kept, dropped);
+    if kept_len == 54 {
+        let round = mantissa & 1 == 1;
+        mantissa >>= 1;
+        exp = exp.saturating_add(1);
+        if round && (sticky || mantissa & 1 == 1) {
+            mantissa += 1;
+        }
+    }
+    // mantissa < 2^54: exact as a double (split to avoid a lossy cast).
+    let hi = u32::try_from(mantissa >> 32).unwrap_or(u32::MAX);
+    let lo = u32::try_from(mantissa & 0xffff_ffff).unwrap_or(u32::MAX);
+    (f64::from(hi) * 4_294_967_296.0 + f64::from(lo)) * 2f64.powi(exp)
+}

@@ -137,13 +137,71 @@ pub enum KeyId {
     None,
     /// A `kid`. The empty string is kept: it is not a wildcard and never matches.
     Id(String),
+    /// A numeric `kid` in a fetched JWK Set. The service compares kids with
+    /// JavaScript's `==`, so it matches every token kid whose `Number()` is
+    /// this number (`"123"`, `" 123 "`, `"1.23e2"`, `"0x7B"` for 123).
+    Number(KidNumber),
 }
 
+/// A numeric kid (JSON gives no NaN; equal when the same double).
+#[derive(Debug, Clone, Copy)]
+pub struct KidNumber(pub f64);
+
+impl PartialEq for KidNumber {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for KidNumber {}
+
 impl KeyId {
+    /// The kid when it is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            KeyId::None => None,
+            KeyId::None | KeyId::Number(_) => None,
             KeyId::Id(s) => Some(s),
+        }
+    }
+
+    /// Whether a token's (non-empty) `kid` names this key, as the service's
+    /// `key.kid == kid` decides: strings exactly, numbers by `Number(kid)`.
+    ///
+    /// ```
+    /// use powersync_jwt::KeyId;
+    /// use powersync_jwt::jwk::KidNumber;
+    /// assert!(KeyId::Number(KidNumber(123.0)).matches("0x7B") && !KeyId::Number(KidNumber(123.0)).matches("123a"));
+    /// assert!(KeyId::Id("123".into()).matches("123") && !KeyId::Id("123".into()).matches(" 123"));
+    /// ```
+    pub fn matches(&self, kid: &str) -> bool {
+        match self {
+            KeyId::None => false,
+            KeyId::Id(s) => s == kid,
+            KeyId::Number(n) => crate::jsfmt::string_to_number(kid) == n.0,
+        }
+    }
+
+    /// The kid as JavaScript's `String(kid)` writes it; `None` for a wildcard key.
+    pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            KeyId::None => None,
+            KeyId::Id(s) => Some(std::borrow::Cow::Borrowed(s)),
+            KeyId::Number(n) => Some(std::borrow::Cow::Owned(jsfmt::number_to_string(n.0))),
+        }
+    }
+
+    /// The kid as JSON text: `null`, a string or a number.
+    pub fn json(&self) -> String {
+        match self {
+            KeyId::None => "null".into(),
+            KeyId::Id(s) => {
+                let mut out = String::new();
+                jsfmt::quote(&mut out, s);
+                out
+            }
+            KeyId::Number(n) if n.0.is_finite() => jsfmt::number_to_string(n.0),
+            // JSON has no infinity (a kid of 1e400 reads as one).
+            KeyId::Number(_) => "null".into(),
         }
     }
 }
@@ -314,6 +372,8 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
     let kid = match jwk.get("kid") {
         None | Some(Value::Null) => KeyId::None,
         Some(Value::String(s)) => KeyId::Id(s.clone()),
+        // The service loads fetched keys with any kid and compares it with `==`.
+        Some(Value::Number(n)) if rules == KeyRules::Remote => KeyId::Number(KidNumber(*n)),
         Some(_) => return Err(fail("kid", "must be a string".into())),
     };
     let alg = match jwk.get("alg") {
@@ -383,10 +443,69 @@ fn member<'a>(jwk: &'a Object, name: &'static str) -> Result<&'a str, Fail> {
     }
 }
 
+/// A member's bytes, decoded as the service's runtime decodes JWK members
+/// (see [`b64::decode_forgiving`]; [`lenient_members`] reports what it forgave).
 fn bytes(jwk: &Object, name: &'static str) -> Result<(Vec<u8>, String), Fail> {
     let s = member(jwk, name)?;
-    let b = b64::decode_lenient(s).map_err(|e| (name, format!("is not base64url: {e}")))?;
-    Ok((b, s.to_string()))
+    Ok((b64::decode_forgiving(s).0, s.to_string()))
+}
+
+/// The key-material members of a JWK whose text the service's decoder reads
+/// only by skipping or ignoring part of it (white space, text after `=`,
+/// ...), with what was passed over.
+pub fn lenient_members(jwk: &Value) -> Vec<(&'static str, b64::Forgiven)> {
+    let Value::Object(o) = jwk else {
+        return Vec::new();
+    };
+    ["k", "n", "e", "x", "y"]
+        .into_iter()
+        .filter_map(|name| match o.get(name) {
+            Some(Value::String(s)) => b64::decode_forgiving(s).1.map(|f| (name, f)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Why a loaded key can never verify a token, and the member at fault (the
+/// service loads such keys too, and refuses each token that uses one when
+/// it verifies).
+pub fn never_verifies(key: &Key) -> Option<(&'static str, String)> {
+    match (&key.material, &key.alg) {
+        (_, KeyAlg::Other(a)) => Some((
+            "alg",
+            format!("is {a}, not an algorithm of PowerSync tokens"),
+        )),
+        (KeyMaterial::Rsa { .. }, _) => key.material.rsa_bits().filter(|&b| b < 2048).map(|b| {
+            (
+                "n",
+                format!("is {b} bits; RS256, RS384 and RS512 need 2048 bits or more"),
+            )
+        }),
+        (
+            KeyMaterial::Ec {
+                curve: EcCurve::Secp256k1,
+                ..
+            },
+            _,
+        ) => Some((
+            "crv",
+            "is secp256k1, not a curve of ES256, ES384 or ES512".into(),
+        )),
+        (
+            KeyMaterial::Okp {
+                curve: curve @ (OkpCurve::X25519 | OkpCurve::X448),
+                ..
+            },
+            _,
+        ) => Some((
+            "crv",
+            format!(
+                "is {}, a key-agreement curve, not one of EdDSA",
+                curve.name()
+            ),
+        )),
+        _ => None,
+    }
 }
 
 fn strip_zeros(v: &[u8]) -> Vec<u8> {
@@ -403,10 +522,20 @@ fn rsa(jwk: &Object) -> Result<Parsed, Fail> {
     let n = strip_zeros(&n);
     let e = strip_zeros(&e);
     let bits = bit_length(&n);
-    if bits < 512 {
-        return Err((
-            "n",
-            format!("is {bits} bits, too short to be an RSA modulus"),
+    if n.is_empty() {
+        return Err(("n", "is empty".into()));
+    }
+    if e.is_empty() {
+        return Err(("e", "is empty".into()));
+    }
+    if bits < 2048 && e.len() <= 8 {
+        // Loaded as the service loads it, never used: every algorithm
+        // refuses it first (crypto::check_key_for), so its number theory
+        // does not matter (a 17-bit modulus such as 65537 even looks like
+        // ROCA's).
+        return Ok((
+            KeyMaterial::Rsa { n, e },
+            vec![("e", e_s), ("kty", "RSA".into()), ("n", n_s)],
         ));
     }
     if bits > MAX_RSA_BITS {

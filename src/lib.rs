@@ -27,6 +27,7 @@ pub mod verifier;
 pub mod yaml;
 
 pub use alg::Algorithm;
+pub use config::ConfigWarning;
 pub use crypto::{PureRust, SignatureBackend};
 pub use error::{ConfigError, Error};
 pub use jwk::{Key, KeyAlg, KeyId, KeyIssue, KeyMaterial, KeyRules};

@@ -4,6 +4,7 @@
 use crate::alg::Algorithm;
 use crate::cache::TokenCache;
 use crate::claims;
+use crate::config::ConfigWarning;
 use crate::crypto::{check_key_for, PureRust, SignatureBackend};
 use crate::error::{Error, KeyDescription, KnownKeys, SupabaseHint};
 use crate::json::{self, Object, Value};
@@ -175,6 +176,8 @@ pub struct Verifier {
     /// Keys that failed to load: a token naming one is refused, never
     /// tried against the kid-less keys.
     rejected: Vec<KeyIssue>,
+    /// What the configuration holds that the service ignores or can never use.
+    warnings: Vec<ConfigWarning>,
     options: Options,
     backend: Box<dyn SignatureBackend>,
     cache: Option<Mutex<TokenCache<Verified>>>,
@@ -209,6 +212,7 @@ impl Verifier {
             keys,
             remotes: Vec::new(),
             rejected,
+            warnings: Vec::new(),
             options,
             backend: Box::new(PureRust),
             cache,
@@ -283,6 +287,18 @@ impl Verifier {
 
     pub fn rejected(&self) -> &[KeyIssue] {
         &self.rejected
+    }
+
+    /// Sets the configuration's warnings (see [`crate::config`]).
+    pub fn with_warnings(mut self, warnings: Vec<ConfigWarning>) -> Verifier {
+        self.warnings = warnings;
+        self
+    }
+
+    /// What the configuration holds that the service would ignore, or load
+    /// and never be able to use; empty for a clean configuration.
+    pub fn warnings(&self) -> &[ConfigWarning] {
+        &self.warnings
     }
 
     pub fn options(&self) -> &Options {
@@ -461,7 +477,7 @@ impl Verifier {
             user_id,
             expires_at,
             key: KeyRef {
-                kid: key.kid.as_str().map(str::to_string),
+                kid: key.kid.text().map(|k| k.into_owned()),
                 alg: key.alg_name().map(str::to_string),
                 kty: key.material.kty(),
                 thumbprint: key.thumbprint.clone(),
@@ -503,7 +519,7 @@ impl Verifier {
                 if let Some((i, (key, _))) = entries
                     .iter()
                     .enumerate()
-                    .find(|(_, (k, _))| k.kid.as_str() == Some(kid.as_str()))
+                    .find(|(_, (k, _))| k.kid.matches(kid))
                 {
                     if !key.matches_algorithm(tok.alg()) {
                         return Err(Error::UnexpectedAlgorithm {
@@ -568,7 +584,7 @@ impl Verifier {
             .map(|(k, _)| {
                 format!(
                     "{}/{}/{}",
-                    k.kid.as_str().unwrap_or("(no kid)"),
+                    k.kid.text().as_deref().unwrap_or("(no kid)"),
                     k.material.kty(),
                     k.alg_name().unwrap_or("(any)")
                 )
@@ -721,7 +737,7 @@ fn token_iss(tok: &Token<'_>) -> Option<String> {
 
 fn describe(key: &Key) -> KeyDescription {
     KeyDescription {
-        kid: key.kid.as_str().map(str::to_string),
+        kid: key.kid.text().map(std::borrow::Cow::into_owned),
         kty: key.material.kty(),
         alg: key.alg_name().map(str::to_string),
     }

@@ -266,8 +266,21 @@ fn key_diagnostics_name_the_field() {
             KeyRules::Remote,
             None,
         ),
+        // The service loads a fetched key with a numeric kid (and compares
+        // it with ==); inline keys must have string kids in its schema.
+        (&format!("{{{rsa},\"kid\":7}}"), KeyRules::Remote, None),
         (
             &format!("{{{rsa},\"kid\":7}}"),
+            KeyRules::Inline,
+            Some(("kid", false)),
+        ),
+        (
+            &format!("{{{rsa},\"kid\":7}}"),
+            KeyRules::Generic,
+            Some(("kid", false)),
+        ),
+        (
+            &format!("{{{rsa},\"kid\":true}}"),
             KeyRules::Remote,
             Some(("kid", false)),
         ),
@@ -276,10 +289,27 @@ fn key_diagnostics_name_the_field() {
             KeyRules::Remote,
             Some(("oth", false)),
         ),
+        // A 17-bit modulus loads, as in the service; no token can use it.
         (
             r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#,
             KeyRules::Remote,
+            None,
+        ),
+        (
+            r#"{"kty":"RSA","n":"","e":"AQAB"}"#,
+            KeyRules::Remote,
             Some(("n", false)),
+        ),
+        (
+            r#"{"kty":"RSA","n":" \n=","e":"AQAB"}"#,
+            KeyRules::Remote,
+            Some(("n", false)),
+        ),
+        // Key material read as the service's decoder reads it.
+        (
+            r#"{"kty":"oct","k":"c2Vj cmV0\n","alg":"HS256"}"#,
+            KeyRules::Inline,
+            None,
         ),
         (
             r#"{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"}"#,
@@ -400,5 +430,123 @@ fn authorization_header_forms() {
     ];
     for (header, want) in table {
         assert_eq!(t(header), *want, "{header:?}");
+    }
+}
+
+/// JavaScript's `Number(text)`, which the service's `key.kid == kid` applies
+/// to a token kid compared with a numeric key kid. Expected values as
+/// Node.js 20 gives them.
+#[test]
+fn js_string_to_number_table() {
+    use powersync_jwt::jsfmt::string_to_number;
+    let nan = f64::NAN;
+    let table: &[(&str, f64)] = &[
+        ("123", 123.0),
+        ("123.0", 123.0),
+        (" 123 ", 123.0),
+        ("1.23e2", 123.0),
+        ("0x7B", 123.0),
+        ("0X7b", 123.0),
+        ("0o173", 123.0),
+        ("0b1111011", 123.0),
+        ("+123", 123.0),
+        ("0123", 123.0),
+        ("123.", 123.0),
+        ("12300e-2", 123.0),
+        ("\t\n123\u{a0}\u{3000}", 123.0),
+        ("\u{feff}123\u{2028}", 123.0),
+        ("123a", nan),
+        ("-0x7B", nan),
+        ("1_23", nan),
+        ("12 3", nan),
+        ("0x", nan),
+        ("0x7G", nan),
+        (".", nan),
+        ("e3", nan),
+        ("1e", nan),
+        ("1e+", nan),
+        ("+", nan),
+        ("++1", nan),
+        ("Infinity", f64::INFINITY),
+        ("-Infinity", f64::NEG_INFINITY),
+        ("infinity", nan),
+        ("inf", nan),
+        ("NaN", nan),
+        ("", 0.0),
+        (" ", 0.0),
+        ("0.0", 0.0),
+        ("-0", -0.0),
+        ("5.e1", 50.0),
+        (".5e1", 5.0),
+        ("0x1fffffffffffff", 9007199254740991.0),
+        ("0x20000000000001", 9007199254740992.0),
+        ("0x20000000000003", 9007199254740996.0),
+        ("1e400", f64::INFINITY),
+        (
+            "0b111111111111111111111111111111111111111111111111111111",
+            18014398509481984.0,
+        ),
+        ("0o777777777777777777777", 9223372036854776000.0),
+        ("\u{85}1", nan),
+    ];
+    for (text, want) in table {
+        let got = string_to_number(text);
+        assert!(
+            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+            "Number({text:?}) = {got}, expected {want}"
+        );
+    }
+    assert_eq!(
+        string_to_number(&format!("0x{}", "f".repeat(300))),
+        f64::INFINITY
+    );
+}
+
+/// Key material decoded as Node.js's `Buffer.from(text, 'base64')` decodes
+/// it (the service's JWK import); expected bytes as Node.js 20 gives them.
+#[test]
+fn forgiving_base64_like_node() {
+    use b64::Forgiven::*;
+    let table: &[(&str, &str, Option<b64::Forgiven>)] = &[
+        ("aGVsbG8", "68656c6c6f", None),
+        ("aGVs bG8", "68656c6c6f", Some(Skipped(' '))),
+        ("aGVs\nbG8", "68656c6c6f", Some(Skipped('\n'))),
+        ("aGVs=bG8", "68656c", Some(AfterPadding)),
+        ("aGVsbG8=", "68656c6c6f", None),
+        ("aG=VsbG8", "68", Some(AfterPadding)),
+        ("a", "", Some(LoneCharacter)),
+        ("aGVsb", "68656c", Some(LoneCharacter)),
+        ("aGVs!bG8", "68656c6c6f", Some(Skipped('!'))),
+        ("aGVs+/bG8", "68656cfbf6c6", Some(LoneCharacter)),
+        ("aGVs-_bG8", "68656cfbf6c6", Some(LoneCharacter)),
+        ("aGVs+/bG", "68656cfbf6c6", None),
+        ("aGVsbG8==x", "68656c6c6f", Some(AfterPadding)),
+        ("aGk=", "6869", None),
+        ("aGl", "6869", None),
+        ("a===", "", Some(LoneCharacter)),
+        ("ab=c", "69", Some(AfterPadding)),
+        ("abcd=efgh", "69b71d", Some(AfterPadding)),
+        ("abc\u{e9}d", "69b71d", Some(Skipped('\u{e9}'))),
+        ("aG\u{0}Vs", "68656c", Some(Skipped('\u{0}'))),
+        ("====", "", None),
+        ("aGVsbG8\u{3000}", "68656c6c6f", Some(Skipped('\u{3000}'))),
+        // A UTF-16 unit is read by its low byte: U+0141 is 'A', U+0161 'a'.
+        (
+            "\u{141}\u{141}\u{141}\u{141}",
+            "000000",
+            Some(LowByte('\u{141}')),
+        ),
+        (
+            "\u{161}\u{161}\u{161}\u{161}",
+            "69a69a",
+            Some(LowByte('\u{161}')),
+        ),
+        ("aGVsbG8\u{3041}", "68656c6c6f00", Some(LowByte('\u{3041}'))),
+        ("aGVs\u{ff}bG8", "68656c6c6f", Some(Skipped('\u{ff}'))),
+    ];
+    for (text, hex, forgiven) in table {
+        let (bytes, note) = b64::decode_forgiving(text);
+        let got: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!((got.as_str(), note), (*hex, *forgiven), "{text:?}");
     }
 }

@@ -250,13 +250,13 @@ fn configuration_errors() {
     let table: &[(&str, &str)] = &[
         (r#"{"jwks":{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}}"#, "alg"),
         (
-            r#"{"jwks":{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","kid":"r"}]}}"#,
+            r#"{"jwks":{"keys":[{"kty":"RSA","n":"","e":"AQAB","kid":"r"}]}}"#,
             "n",
         ),
         (r#"{"jwks":[]}"#, "jwks"),
         (r#"{"audience":[1]}"#, "audience"),
         (r#"{"supabase":"yes"}"#, "supabase"),
-        (r#"{"supabase_jwt_secret":"s"}"#, "supabase_jwt_secret"),
+        (r#"{"supabase_jwt_secret":5}"#, "supabase_jwt_secret"),
         (
             r#"{"supabase":true,"supabase_jwt_secret":""}"#,
             "supabase_jwt_secret",
@@ -284,6 +284,96 @@ fn configuration_errors() {
         from_client_auth(r#"{"jwks_uri":[]}"#, "").is_ok(),
         "an empty list of URIs is no remote source"
     );
+}
+
+/// What the service starts with but ignores, or loads and can never use:
+/// a warning (code, key index, field), not an error; under `strictConfig`
+/// the same finding is the configuration error it used to be.
+#[test]
+fn configuration_warnings() {
+    let small = r#"{"kty":"RSA","n":"AQAB","e":"AQAB","kid":"tiny"}"#;
+    let hs = r#"{"kty":"oct","kid":"k1","alg":"HS256","k":"c2VjcmV0"}"#;
+    type Row<'a> = (String, &'a str, &'a [(&'a str, Option<usize>, &'a str)]);
+    let table: Vec<Row> = vec![
+        (
+            r#"{"supabase_jwt_secret":"s"}"#.into(),
+            "",
+            &[("supabase_secret_ignored", None, "supabase_jwt_secret")],
+        ),
+        (
+            r#"{"supabase":false,"supabase_jwt_secret":"s"}"#.into(),
+            "",
+            &[("supabase_secret_ignored", None, "supabase_jwt_secret")],
+        ),
+        (
+            r#"{"supabase":true,"supabase_jwt_secret":"s"}"#.into(),
+            "",
+            &[],
+        ),
+        (
+            format!(r#"{{"jwks":{{"keys":[{hs},{small}]}}}}"#),
+            "",
+            &[("key_never_verifies", Some(1), "n")],
+        ),
+        (
+            r#"{"jwks":{"keys":[{"kty":"oct","kid":"w","alg":"HS256","k":"c2Vj cmV0"}]}}"#.into(),
+            "",
+            &[("key_material_lenient", Some(0), "k")],
+        ),
+        (
+            r#"{"jwks":{"keys":[{"kty":"oct","kid":"w","alg":"HS256","k":"c2VjcmV0="}]}}"#.into(),
+            "",
+            &[],
+        ),
+        (
+            r#"{"jwks":{"keys":[{"kty":"oct","kid":"w","alg":"HS256","k":"c2Vj=cmV0"}]}}"#.into(),
+            "",
+            &[("key_material_lenient", Some(0), "k")],
+        ),
+        (
+            format!(r#"{{"jwks":{{"keys":[{small}]}},"supabase_jwt_secret":"s"}}"#),
+            "",
+            &[
+                ("key_never_verifies", Some(0), "n"),
+                ("supabase_secret_ignored", None, "supabase_jwt_secret"),
+            ],
+        ),
+        // camelCase options: a published set (generic rules).
+        (
+            String::new(),
+            r#"{"jwks":{"keys":[{"kty":"RSA","use":"enc","n":"AQAB","e":"AQAB"},{"kty":"RSA","n":"AQAB","e":"AQAB"}]}}"#,
+            &[("key_never_verifies", Some(1), "n")],
+        ),
+    ];
+    for (ca, camel, want) in &table {
+        let build = |strict: &str| {
+            if ca.is_empty() {
+                let camel = camel.replacen('{', &format!("{{{strict}"), 1);
+                powersync_jwt::config::from_options(&camel)
+            } else {
+                from_client_auth(ca, &format!("{{{}}}", strict.trim_end_matches(',')))
+            }
+        };
+        let v = build("").unwrap_or_else(|e| panic!("{ca}{camel}: {e}"));
+        let got: Vec<(&str, Option<usize>, &str)> = v
+            .warnings()
+            .iter()
+            .map(|w| (w.code, w.key_index, w.field.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(&got, want, "{ca}{camel}");
+        match (build(r#""strictConfig":true,"#), want.first()) {
+            (Ok(_), None) => {}
+            (Err(e), Some((_, index, field))) => {
+                assert_eq!(
+                    (e.key_index, e.field.as_deref()),
+                    (*index, Some(*field)),
+                    "{ca}{camel}: {e}"
+                );
+            }
+            (r, _) => panic!("{ca}{camel}: strictConfig gave {r:?}"),
+        }
+    }
+    assert!(from_client_auth("{}", r#"{"strictConfig":1}"#).is_err());
 }
 
 /// A backend that counts its calls and defers to the pure-Rust one: the

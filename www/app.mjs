@@ -121,8 +121,11 @@ function renderSummary(result) {
 function renderKeys(verifier) {
   const body = $('keys').tBodies[0];
   body.replaceChildren();
+  $('warnings').replaceChildren();
   if (!verifier) return;
-  const { keys, rejected } = verifier.describeKeys();
+  const { keys, rejected, warnings } = verifier.describeKeys();
+  // What the service would start with but ignore, or load and never use.
+  for (const w of warnings) $('warnings').append(text('li', `warning ${w.code}: ${w.message}`));
   for (const k of keys) {
     const tr = document.createElement('tr');
     tr.append(text('td', k.kid ?? '(none)'), text('td', `${k.kty}${k.crv ? ` ${k.crv}` : ''}${k.bits ? ` ${k.bits}` : ''}`), text('td', k.alg ?? '(any)'), text('td', k.thumbprint), text('td', 'usable'));

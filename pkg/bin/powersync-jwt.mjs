@@ -30,6 +30,7 @@ Checks the token as the PowerSync Service does and prints each check in its orde
   --provider NAME        a provider preset (auth0, firebase, azure-ad, ...) with --param k=v
   --param K=V            a preset parameter (repeatable)
   --now SECONDS          verify at this unix time
+  --strict-config        refuse what the service would ignore or never use (otherwise a warning)
   --json                 machine-readable output
 Exit: 0 valid, 1 rejected, 2 usage or configuration error.
 
@@ -115,6 +116,7 @@ async function loadJson(source) {
 }
 
 async function buildVerifier(o) {
+  const strict = o['strict-config'] ? { strictConfig: true } : undefined;
   if (o.provider) {
     const params = Object.fromEntries((o.param ?? []).map((p) => {
       const i = p.indexOf('=');
@@ -122,7 +124,7 @@ async function buildVerifier(o) {
       const [k, v] = [p.slice(0, i), p.slice(i + 1)];
       return [k, v === 'true' ? true : v === 'false' ? false : v];
     }));
-    return PowerSyncVerifier.forProvider(o.provider, params);
+    return PowerSyncVerifier.forProvider(o.provider, params, strict);
   }
   const ca = o.config ? { ...readConfig(o.config) } : {};
   if (o.audience) ca.audience = [...(ca.audience ?? []), ...o.audience];
@@ -131,11 +133,11 @@ async function buildVerifier(o) {
     if (/^https?:\/\//.test(o.jwks)) ca.jwks_uri = [...[ca.jwks_uri ?? []].flat(), o.jwks];
     else {
       const doc = await loadJson(o.jwks);
-      return new PowerSyncVerifier({ jwks: doc, audience: ca.audience ?? [], ...(ca.supabase_jwt_secret ? { supabaseJwtSecret: ca.supabase_jwt_secret } : {}) });
+      return new PowerSyncVerifier({ jwks: doc, audience: ca.audience ?? [], ...(ca.supabase_jwt_secret ? { supabaseJwtSecret: ca.supabase_jwt_secret } : {}), ...strict });
     }
   }
   if (!o.config && !o.jwks && !o['supabase-secret']) throw new UsageError('give --config, --jwks, --supabase-secret or --provider');
-  return PowerSyncVerifier.fromClientAuth(ca);
+  return PowerSyncVerifier.fromClientAuth(ca, strict);
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -151,7 +153,7 @@ function when(t) {
 
 const commands = {
   async verify(argv) {
-    const o = parseArgs(argv, { config: 'value', jwks: 'value', audience: 'list', 'supabase-secret': 'value', provider: 'value', param: 'list', now: 'value', json: 'flag' });
+    const o = parseArgs(argv, { config: 'value', jwks: 'value', audience: 'list', 'supabase-secret': 'value', provider: 'value', param: 'list', now: 'value', 'strict-config': 'flag', json: 'flag' });
     if (o.help) return console.log(HELP.verify), 0;
     const token = readInput(o._[0]);
     const verifier = await buildVerifier(o);
@@ -161,6 +163,7 @@ const commands = {
     if (o.json) {
       console.log(JSON.stringify({
         valid: r.valid,
+        warnings: verifier.warnings,
         checks: r.checks,
         ...(r.valid ? { userId: r.result.userId, claims: r.result.claims, header: r.result.header, key: r.result.key }
           : {
@@ -172,6 +175,9 @@ const commands = {
       }, null, 2));
       return r.valid ? 0 : 1;
     }
+    // What the service would start with but ignore or never use.
+    for (const w of verifier.warnings) console.log(`  ${paint(33, '!')} warning ${w.code}: ${w.message}`);
+    if (verifier.warnings.length) console.log();
     for (const c of r.checks) {
       console.log(`  ${MARK[c.status]} ${c.name.padEnd(16)} ${c.status === 'fail' ? paint(31, c.reason) : paint(90, c.description)}`);
     }

@@ -525,7 +525,35 @@ impl WasmVerifier {
                 .iter()
                 .flat_map(|(r, _)| r.rejected().iter().cloned()),
         );
-        describe_keys(&keys, &rejected)
+        let mut out = describe_keys(&keys, &rejected);
+        out.pop();
+        out.push_str(r#","warnings":"#);
+        out.push_str(&self.warnings());
+        out.push('}');
+        out
+    }
+
+    /// What the configuration holds that the service ignores or can never
+    /// use, as JSON text: `[{code, keyIndex, field, message}]`.
+    pub fn warnings(&self) -> String {
+        let mut out = String::from("[");
+        for (i, w) in self.inner.warnings().iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let index = w
+                .key_index
+                .map_or_else(|| "null".to_string(), |i| i.to_string());
+            let _ = write!(
+                out,
+                r#"{{"code":{},"keyIndex":{index},"field":{},"message":{}}}"#,
+                q(w.code),
+                opt(w.field.as_deref()),
+                q(&w.to_string())
+            );
+        }
+        out.push(']');
+        out
     }
 }
 
@@ -550,7 +578,7 @@ fn result_json(v: &crate::verifier::Verified) -> String {
 
 fn key_ref_json(key: &crate::Key) -> String {
     key_json(
-        key.kid.as_str(),
+        key.kid.text().as_deref(),
         key.alg_name(),
         key.material.kty(),
         &key.thumbprint,
@@ -576,7 +604,7 @@ fn describe_keys(keys: &[&crate::Key], rejected: &[KeyIssue]) -> String {
         let _ = write!(
             out,
             r#"{{"kid":{},"kty":{},"alg":{},"crv":{},"bits":{},"thumbprint":{},"use":{}}}"#,
-            opt(k.kid.as_str()),
+            k.kid.json(),
             q(k.material.kty()),
             opt(k.alg_name()),
             opt(k.material.curve_name()),

@@ -39,6 +39,12 @@ const configs = {
         ],
       },
     },
+    // Loaded, as the service loads them; no token can use them.
+    warnings: [
+      { code: 'key_never_verifies', keyIndex: 6, field: 'n' },
+      { code: 'key_never_verifies', keyIndex: 8, field: 'crv' },
+      { code: 'key_never_verifies', keyIndex: 9, field: 'crv' },
+    ],
   },
   supabase: { client_auth: { supabase: true, supabase_jwt_secret: SUPABASE_SECRET, audience: ['powersync'] } },
   wild: {
@@ -68,6 +74,46 @@ const configs = {
     },
   },
 };
+
+// Configurations the service starts with although they hold something it
+// ignores or can never use: each verifier reports `warnings` (code, key
+// index, field) and answers tokens as the service does.
+const spaced = (k) => `${k.slice(0, 10)} ${k.slice(10, 20)}\n${k.slice(20)}`;
+const JWKS_URL = 'https://keys.example.com/.well-known/jwks.json';
+Object.assign(configs, {
+  lenientk: {
+    client_auth: { audience: ['powersync'], jwks: { keys: [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: spaced(K.hs.secret) }] } },
+    warnings: [{ code: 'key_material_lenient', keyIndex: 0, field: 'k' }],
+  },
+  tinyrsa: {
+    client_auth: {
+      audience: ['powersync'],
+      jwks: { keys: [{ kty: 'RSA', kid: 'tiny', n: 'AQAB', e: 'AQAB' }, pub('rsa2048', { kid: 'rsa1' }), { kty: 'oct', kid: 'k1', alg: 'HS256', k: K.hs.secret }] },
+    },
+    warnings: [{ code: 'key_never_verifies', keyIndex: 0, field: 'n' }],
+  },
+  supabasefalse: {
+    client_auth: { supabase: false, supabase_jwt_secret: SUPABASE_SECRET, audience: ['powersync'] },
+    warnings: [{ code: 'supabase_secret_ignored', keyIndex: null, field: 'supabase_jwt_secret' }],
+  },
+  supabaseabsent: {
+    client_auth: { supabase_jwt_secret: SUPABASE_SECRET, audience: ['powersync'] },
+    warnings: [{ code: 'supabase_secret_ignored', keyIndex: null, field: 'supabase_jwt_secret' }],
+  },
+  // A remote set: `served` is what the URL answers (each runner serves it).
+  numerickid: {
+    client_auth: { jwks_uri: JWKS_URL, audience: ['powersync'] },
+    served: {
+      [JWKS_URL]: {
+        keys: [
+          pub('rsa2048', { kid: 123, alg: 'RS256' }),
+          pub('ed25519', { kid: 0, alg: 'EdDSA' }),
+          pub('p256', { kid: 'ec1', alg: 'ES256' }),
+        ],
+      },
+    },
+  },
+});
 
 const HASH = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 function signWith(keyName, alg, input) {
@@ -124,6 +170,8 @@ const serviceKeys = (config) => {
   const ca = configs[config].client_auth;
   const keys = [...(ca.jwks?.keys ?? [])];
   if (ca.supabase && ca.supabase_jwt_secret != null) keys.push({ kty: 'oct', alg: 'HS256' });
+  // Then each jwks_uri's keys, as the runners serve them.
+  for (const uri of [ca.jwks_uri ?? []].flat()) keys.push(...(configs[config].served?.[uri]?.keys ?? []));
   return keys;
 };
 const knownKeys = (config) => `Known keys: ${serviceKeys(config).map((k) => `<kid: ${k.kid ?? '*'}, kty: ${k.kty}, alg: ${k.alg}>`).join(', ')}`;
@@ -135,7 +183,8 @@ function serviceDetails(config, tok, expect) {
   if (expect.reason === 'audience_missing' || expect.reason === 'audience_mismatch') return allowedAud(configs[config].client_auth.audience ?? []);
   if (expect.reason === 'alg_mismatch') {
     const kid = JSON.parse(Buffer.from(tok.split('.')[0], 'base64url')).kid;
-    const k = serviceKeys(config).find((x) => x.kid === kid);
+    // eslint-disable-next-line eqeqeq -- the service's own comparison
+    const k = serviceKeys(config).find((x) => x.kid == kid);
     return `Key kid: ${k.kid}, alg: ${k.alg}, kty: ${k.kty}`;
   }
   return null;
@@ -379,6 +428,37 @@ add('service: HS256 token keyed with the RSA modulus, kid of the RSA key', 'mult
   const input = `${b64u(JSON.stringify({ alg: 'HS256', kid: 'rsa1' }))}.${b64u(JSON.stringify(baseClaims()))}`;
   return `${input}.${b64u(createHmac('sha256', Buffer.from(K.rsa2048.public.n, 'base64url')).update(input).digest())}`;
 })(), unexpectedAlg('HS256'));
+
+// --- configurations the service starts with (warnings, not errors) ---------------------------
+add('config: oct k with white space, decoded as the service decodes it', 'lenientk', token({}), ok('user-1', { kid: 'k1' }));
+add('config: 17-bit RSA key named by kid', 'tinyrsa', token({ alg: 'RS256', kid: 'tiny', key: 'rsa2048' }),
+  err('PSYNC_S2101', 'RS256 requires key modulusLength to be 2048 bits or larger', 'key_unusable'));
+add('config: 17-bit RSA key named by kid, RS512', 'tinyrsa', token({ alg: 'RS512', kid: 'tiny', key: 'rsa2048' }),
+  err('PSYNC_S2101', 'RS512 requires key modulusLength to be 2048 bits or larger', 'key_unusable'));
+add('config: the set of a 17-bit RSA key, its RSA key', 'tinyrsa', token({ alg: 'RS256', kid: 'rsa1', key: 'rsa2048' }), ok('user-1', { kid: 'rsa1' }));
+add('config: the set of a 17-bit RSA key, its HMAC key', 'tinyrsa', token({}), ok('user-1', { kid: 'k1' }));
+add('config: the set of a 17-bit RSA key, no kid', 'tinyrsa', token({ alg: 'RS256', kid: null, key: 'rsa2048' }), notFound);
+for (const config of ['supabasefalse', 'supabaseabsent']) {
+  add(`config: Supabase secret ignored (${config}), its token`, config, token({ kid: null, key: 'supabase', claims: claims({ aud: 'authenticated' }) }), notFound);
+  add(`config: Supabase secret ignored (${config}), a kid`, config, token({ kid: 'x', key: 'supabase' }), notFound);
+}
+// The service's `key.kid == kid`: a numeric key kid matches every token kid
+// whose Number() is that number; string kids compare exactly.
+for (const kid of ['123', '123.0', ' 123 ', '1.23e2', '0x7B', '0X7b', '0o173', '0b1111011', '+123', '0123', '123.', '\t123\n', '12300e-2']) {
+  add(`remote numeric kid 123, token kid ${JSON.stringify(kid)}`, 'numerickid', token({ alg: 'RS256', kid, key: 'rsa2048' }), ok('user-1'));
+}
+for (const kid of ['123a', '-0x7B', '1_23', '12 3', '0x7G', '1e', '123n', 'Infinity', '0x', '++123']) {
+  add(`remote numeric kid 123, token kid ${JSON.stringify(kid)} is another`, 'numerickid', token({ alg: 'RS256', kid, key: 'rsa2048' }), notFound);
+}
+for (const kid of ['0', '0.0', '-0', ' ', '0x0', '.0e5']) {
+  add(`remote numeric kid 0, token kid ${JSON.stringify(kid)}`, 'numerickid', token({ alg: 'EdDSA', kid, key: 'ed25519' }), ok('user-1'));
+}
+add('remote numeric kid 0, empty token kid counts as none', 'numerickid', token({ alg: 'EdDSA', header: { alg: 'EdDSA', kid: '' }, key: 'ed25519' }), notFound);
+add('remote numeric kid 123, token kid "123" of another alg', 'numerickid', token({ alg: 'ES256', kid: '123', key: 'p256' }), unexpectedAlg('ES256'));
+add('remote string kid, exact', 'numerickid', token({ alg: 'ES256', kid: 'ec1', key: 'p256' }), ok('user-1', { kid: 'ec1' }));
+for (const kid of [' ec1', 'ec1 ', 'EC1', 'ec1\u0000']) {
+  add(`remote string kid, token kid ${JSON.stringify(kid)} is another`, 'numerickid', token({ alg: 'ES256', kid, key: 'p256' }), notFound);
+}
 
 // --- deliberate differences ------------------------------------------------------------------------
 {

@@ -72,6 +72,39 @@ pub fn assert_table(text: &str, min: usize) {
     );
 }
 
+/// Whether a verifier's warnings differ from its config's `warnings`
+/// (`[{code, keyIndex, field}]`; none when absent).
+fn warnings_differ(verifier: &powersync_jwt::verifier::Verifier, cfg: &Object) -> Option<String> {
+    let want: Vec<String> = match cfg.get("warnings") {
+        Some(Value::Array(w)) => w
+            .iter()
+            .map(|w| {
+                let w = obj(w);
+                format!(
+                    "{} {} {}",
+                    stringify(w.get("code").unwrap()),
+                    stringify(w.get("keyIndex").unwrap()),
+                    stringify(w.get("field").unwrap())
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let got: Vec<String> = verifier
+        .warnings()
+        .iter()
+        .map(|w| {
+            format!(
+                "\"{}\" {} \"{}\"",
+                w.code,
+                w.key_index.map_or("null".into(), |i| i.to_string()),
+                w.field.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    (got != want).then(|| format!("warnings {got:?}, expected {want:?}"))
+}
+
 /// Runs a case file (service.json, attacks.json): each case, and each
 /// `configErrors` row (a configuration that must be refused, naming the field).
 pub fn run_cases(text: &str) -> (usize, Vec<String>) {
@@ -88,7 +121,7 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
         let cfg = obj(configs
             .get(c.get("config").unwrap().as_str().unwrap())
             .unwrap());
-        let verifier = match cfg.get("camel") {
+        let mut verifier = match cfg.get("camel") {
             Some(camel) => powersync_jwt::config::from_options(&stringify(camel)).unwrap(),
             None => {
                 let options = cfg.get("options").map(stringify).unwrap_or_default();
@@ -97,6 +130,20 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
         };
         let token = token_of(c.get("token").unwrap());
         let now = c.get("now").unwrap().as_f64().unwrap() as i64;
+        if let Some(problem) = warnings_differ(&verifier, cfg) {
+            failures.push(format!("{name}: {problem}"));
+        }
+        // A remote set's document, as its URL serves it.
+        if let Some(served) = cfg.get("served") {
+            for i in 0..verifier.remotes().len() {
+                let url = verifier.remotes()[i].0.url.clone();
+                let doc = obj(served).get(&url).map(stringify).unwrap();
+                verifier
+                    .remote_mut(i)
+                    .unwrap()
+                    .on_response(&doc, now as f64 * 1000.0);
+            }
+        }
         let expect = obj(c.get("expect").unwrap());
         let got = verifier.verify(&token, now);
         let problem = match (expect.get("valid"), &got) {

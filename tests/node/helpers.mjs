@@ -38,9 +38,18 @@ export function installPackage() {
 export async function runTable(lib, table, { concurrent = false } = {}) {
   const { PowerSyncVerifier, VerificationError, ConfigError } = lib;
   const verifiers = {};
+  const failures = [];
   const build = (name) => {
     const cfg = table.configs[name];
-    return cfg.camel ? new PowerSyncVerifier(cfg.camel) : PowerSyncVerifier.fromClientAuth(cfg.client_auth, cfg.options);
+    // A remote set's document, as its URL serves it.
+    const fetch = cfg.served && (async (url) => new Response(JSON.stringify(cfg.served[url]), { headers: { 'content-type': 'application/json' } }));
+    const options = fetch ? { ...cfg.options, fetch } : cfg.options;
+    const v = cfg.camel ? new PowerSyncVerifier(cfg.camel) : PowerSyncVerifier.fromClientAuth(cfg.client_auth, options);
+    const got = JSON.stringify(v.warnings.map((w) => [w.code, w.keyIndex, w.field]));
+    const want = JSON.stringify((cfg.warnings ?? []).map((w) => [w.code, w.keyIndex, w.field]));
+    if (got !== want) failures.push(`config ${name}: warnings ${got}, expected ${want}`);
+    if (JSON.stringify(v.describeKeys().warnings) !== JSON.stringify(v.warnings)) failures.push(`config ${name}: describeKeys().warnings differ`);
+    return v;
   };
   const run = async (c) => {
     verifiers[c.config] ??= build(c.config);
@@ -68,7 +77,7 @@ export async function runTable(lib, table, { concurrent = false } = {}) {
   const outcomes = [];
   if (concurrent) outcomes.push(...(await Promise.all(table.cases.map(run))));
   else for (const c of table.cases) outcomes.push(await run(c));
-  const failures = outcomes.filter((f) => f !== null);
+  failures.push(...outcomes.filter((f) => f !== null));
   for (const row of table.configErrors ?? []) {
     try {
       PowerSyncVerifier.fromClientAuth(row.client_auth);

@@ -171,6 +171,22 @@ test('CLI: JSON config, --jwks file, --supabase-secret, --audience', async () =>
   assert.equal(cli(['verify', hs, '--supabase-secret', 'sb-secret']).code, 0);
 });
 
+test('CLI: configuration warnings are printed; --strict-config refuses them', async () => {
+  const key = JSON.parse(readFileSync(join(pkg.project, 'dev.jwk.json'), 'utf8'));
+  const spaced = { ...key, k: `${key.k.slice(0, 8)} ${key.k.slice(8)}` };
+  writeFileSync(join(pkg.project, 'warn.yaml'), `client_auth:\n  supabase_jwt_secret: ignored\n  audience: [powersync]\n  jwks:\n    keys:\n      - { ${Object.entries(spaced).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }\n`);
+  const token = (await generateDevToken({ subject: 'w', audience: 'powersync', key })).token;
+  const v = cli(['verify', token, '--config', 'warn.yaml']);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.match(v.out, /! warning key_material_lenient: key 0: "k" holds ' ', outside the base64url alphabet/);
+  assert.match(v.out, /! warning supabase_secret_ignored: "supabase_jwt_secret" is ignored without supabase: true/);
+  const j = JSON.parse(cli(['verify', token, '--config', 'warn.yaml', '--json']).out);
+  assert.deepEqual(j.warnings.map((w) => w.code), ['key_material_lenient', 'supabase_secret_ignored']);
+  const strict = cli(['verify', token, '--config', 'warn.yaml', '--strict-config']);
+  assert.equal(strict.code, 2);
+  assert.match(strict.err, /key 0: "k" holds ' '/);
+});
+
 test('CLI: usage errors exit 2 with a message; a missing file is named', () => {
   const bad = cli(['verify', 'x.y.z', '--frobnicate']);
   assert.equal(bad.code, 2);

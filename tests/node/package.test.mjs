@@ -86,6 +86,49 @@ console.log(JSON.stringify([atStart, afterHmac, loaded()]));
   assert.ok(afterRsa > 0, 'an RS256 verification loads node:crypto');
 });
 
+test('configuration warnings: what the service starts with is accepted and reported; strictConfig refuses it', () => {
+  const { PowerSyncVerifier, ConfigError, parsePowerSyncYaml } = lib;
+  const small = { kty: 'RSA', kid: 'tiny', n: 'AQAB', e: 'AQAB' };
+  const table = [
+    [{ supabase_jwt_secret: 's' }, [['supabase_secret_ignored', null, 'supabase_jwt_secret']]],
+    [{ supabase: false, supabase_jwt_secret: 's' }, [['supabase_secret_ignored', null, 'supabase_jwt_secret']]],
+    [{ jwks: { keys: [small] } }, [['key_never_verifies', 0, 'n']]],
+    [{ jwks: { keys: [{ kty: 'oct', alg: 'HS256', k: 'c2Vj\tcmV0' }] } }, [['key_material_lenient', 0, 'k']]],
+    [{ supabase: true, supabase_jwt_secret: 's' }, []],
+  ];
+  for (const [ca, want] of table) {
+    const v = PowerSyncVerifier.fromClientAuth(ca);
+    assert.deepEqual(v.warnings.map((w) => [w.code, w.keyIndex, w.field]), want, JSON.stringify(ca));
+    assert.ok(Object.isFrozen(v.warnings) && v.warnings.every(Object.isFrozen));
+    assert.deepEqual(v.describeKeys().warnings, v.warnings);
+    for (const w of v.warnings) assert.equal(typeof w.message, 'string');
+    if (want.length) {
+      assert.throws(() => PowerSyncVerifier.fromClientAuth(ca, { strictConfig: true }), (e) => e instanceof ConfigError && e.field === want[0][2] && (e.keyIndex ?? null) === want[0][1]);
+    } else {
+      assert.equal(PowerSyncVerifier.fromClientAuth(ca, { strictConfig: true }).warnings.length, 0);
+    }
+  }
+  // The YAML path: parsePowerSyncYaml, then fromClientAuth.
+  const yaml = parsePowerSyncYaml('client_auth:\n  supabase: false\n  supabase_jwt_secret: !env SECRET\n', { SECRET: 'x' });
+  assert.deepEqual(PowerSyncVerifier.fromClientAuth(yaml.client_auth).warnings.map((w) => w.code), ['supabase_secret_ignored']);
+  // camelCase options (a published set): the same warnings, strictConfig too.
+  const camel = new PowerSyncVerifier({ jwks: { keys: [small, { kty: 'oct', alg: 'HS256', k: 'c2VjcmV0' }] } });
+  assert.deepEqual(camel.warnings.map((w) => w.code), ['key_never_verifies']);
+  assert.throws(() => new PowerSyncVerifier({ jwks: { keys: [small] }, strictConfig: true }), ConfigError);
+  assert.throws(() => PowerSyncVerifier.fromClientAuth({}, { strictConfig: 'yes' }), ConfigError);
+});
+
+test('a numeric kid of a fetched set stays a number in describeKeys(); a token naming it by text verifies', async () => {
+  const cfg = cases.configs.numerickid;
+  const fetch = async (url) => new Response(JSON.stringify(cfg.served[url]));
+  const v = lib.PowerSyncVerifier.fromClientAuth(cfg.client_auth, { fetch });
+  await v.ready();
+  assert.deepEqual(v.describeKeys().keys.map((k) => k.kid), [123, 0, 'ec1']);
+  const c = cases.cases.find((x) => x.name === 'remote numeric kid 123, token kid "0x7B"');
+  const r = await v.verify(c.token, { now: c.now });
+  assert.equal(r.key.kid, '123');
+});
+
 test(`case table (${cases.cases.length} cases) through the installed package`, async () => {
   assert.deepEqual(await runTable(lib, cases), []);
 });

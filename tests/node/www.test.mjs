@@ -118,6 +118,16 @@ test('a JWKS with an enc key lists it as skipped', async () => {
   });
 });
 
+test('a key the service loads but can never use is listed as a warning', async () => {
+  await withPage('warnings', async (page) => {
+    const tiny = { keys: [...jwks.keys, { kty: 'RSA', kid: 'tiny', n: 'AQAB', e: 'AQAB' }] };
+    assert.equal(await check(page, es256({}), { jwksDoc: tiny }), 'valid — user page-user');
+    const items = await page.getByTestId('warnings').locator('li').allTextContents();
+    assert.deepEqual(items, ['warning key_never_verifies: key 2: "n" is 17 bits; RS256, RS384 and RS512 need 2048 bits or more: the key is loaded, as the service loads it, and every token that uses it is refused']);
+    assert.equal(await page.getByTestId('verdict').textContent(), 'valid — user page-user');
+  });
+});
+
 test('generate a key and a token, then verify them', async () => {
   await withPage('generate', async (page) => {
     await page.selectOption('#gen-alg', 'EdDSA');
