@@ -4,7 +4,10 @@
 //! member keeps its first position and its last value, and member order is
 //! JavaScript's (integer-like names ascending, then insertion order).
 //!
-//! Bounded: nesting deeper than [`MAX_DEPTH`] is refused rather than recursed.
+//! Bounded: nesting deeper than [`MAX_DEPTH`] is refused rather than recursed,
+//! and the work is at most n·log n in the input for any object shape.
+
+use std::collections::BTreeMap;
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -50,31 +53,85 @@ impl Object {
         self.members.is_empty()
     }
 
-    /// Sets a member; returns true when it replaced an existing one.
+    /// Sets a member, in JavaScript's order for a new one; returns true
+    /// when it replaced an existing one.
     pub fn insert(&mut self, name: String, value: Value) -> bool {
-        self.put(name, value).is_some()
-    }
-
-    /// Sets a member; gives the name back when it replaced an existing one
-    /// (the parser reports the first duplicate without copying every name).
-    fn put(&mut self, name: String, value: Value) -> Option<String> {
         if let Some(slot) = self.members.iter_mut().find(|(k, _)| *k == name) {
+            slot.1 = value;
+            return true;
+        }
+        let pos = match array_index(&name) {
+            // Integer-like names enumerate first, ascending.
+            Some(idx) => self
+                .members
+                .iter()
+                .position(|(k, _)| array_index(k).is_none_or(|other| other > idx))
+                .unwrap_or(self.members.len()),
+            None => self.members.len(),
+        };
+        self.members.insert(pos, (name, value));
+        false
+    }
+}
+
+/// Members scanned one by one before an object gets an index of its names
+/// (the usual token has 5 to 10 members; scanning them beats any index).
+const SCAN_MEMBERS: usize = 12;
+
+/// An object being parsed: members in first-seen order, deduplicated as
+/// they arrive (the last value wins, the first position is kept), ordered
+/// as JavaScript enumerates them once complete. Past [`SCAN_MEMBERS`] the
+/// names go into an ordered map, so a member costs a logarithmic number of
+/// name comparisons whatever the names are (a hash, even a seeded one, can
+/// be made to collide by whoever writes the names).
+#[derive(Default)]
+struct ObjectBuilder {
+    members: Vec<(String, Value)>,
+    index: Option<BTreeMap<String, usize>>,
+    index_names: bool,
+}
+
+impl ObjectBuilder {
+    /// Adds a member; gives the name back when it replaced an existing one.
+    fn put(&mut self, name: String, value: Value) -> Option<String> {
+        let found = match &self.index {
+            Some(index) => index.get(&name).copied(),
+            None => self.members.iter().position(|(k, _)| *k == name),
+        };
+        if let Some(slot) = found.and_then(|i| self.members.get_mut(i)) {
             slot.1 = value;
             return Some(name);
         }
-        match array_index(&name) {
-            Some(idx) => {
-                // Integer-like names enumerate first, ascending.
-                let pos = self
+        self.index_names |= array_index(&name).is_some();
+        let at = self.members.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name.clone(), at);
+            }
+            None if at >= SCAN_MEMBERS => {
+                let mut index: BTreeMap<String, usize> = self
                     .members
                     .iter()
-                    .position(|(k, _)| array_index(k).is_none_or(|other| other > idx))
-                    .unwrap_or(self.members.len());
-                self.members.insert(pos, (name, value));
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.clone(), i))
+                    .collect();
+                index.insert(name.clone(), at);
+                self.index = Some(index);
             }
-            None => self.members.push((name, value)),
+            None => {}
         }
+        self.members.push((name, value));
         None
+    }
+
+    fn finish(self) -> Object {
+        let mut members = self.members;
+        if self.index_names {
+            // Integer-like names first, ascending (they are distinct by
+            // now); the others keep their order (the sort is stable).
+            members.sort_by_cached_key(|(k, _)| array_index(k).map_or((1, 0), |i| (0, i)));
+        }
+        Object { members }
     }
 }
 
@@ -232,10 +289,10 @@ impl Parser<'_> {
             return Err(self.err("nesting too deep"));
         }
         self.i += 1;
-        let mut obj = Object::default();
+        let mut obj = ObjectBuilder::default();
         self.ws();
         if self.eat(b"}") {
-            return Ok(Value::Object(obj));
+            return Ok(Value::Object(obj.finish()));
         }
         loop {
             self.ws();
@@ -257,7 +314,7 @@ impl Parser<'_> {
                 continue;
             }
             if self.eat(b"}") {
-                return Ok(Value::Object(obj));
+                return Ok(Value::Object(obj.finish()));
             }
             return Err(self.err("expected ',' or '}'"));
         }
