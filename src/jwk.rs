@@ -5,7 +5,7 @@
 use crate::alg::{Algorithm, Family};
 use crate::b64;
 use crate::jsfmt;
-use crate::json::{Object, Value};
+use crate::json::{JsString, Object, Value};
 use sha2::{Digest, Sha256};
 
 /// Largest RSA modulus accepted, in bits (bounds the work one signature costs).
@@ -136,11 +136,19 @@ pub enum KeyId {
     /// No `kid` (or `kid: null`): a wildcard key, tried for tokens without a matching kid.
     None,
     /// A `kid`. The empty string is kept: it is not a wildcard and never matches.
-    Id(String),
+    Id(JsString),
 }
 
 impl KeyId {
     pub fn as_str(&self) -> Option<&str> {
+        match self {
+            KeyId::None => None,
+            KeyId::Id(s) => s.as_str(),
+        }
+    }
+
+    /// The kid exactly, lone surrogates included (what matching compares).
+    pub fn as_js_str(&self) -> Option<&JsString> {
         match self {
             KeyId::None => None,
             KeyId::Id(s) => Some(s),
@@ -289,9 +297,10 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
     let skip = |field: &str, reason: String| issue(index, &kid_str, Some(field), reason, true);
 
     let kty = match jwk.get("kty") {
-        Some(Value::String(s)) => s.as_str(),
+        Some(Value::String(s)) => s.to_string_lossy(),
         _ => return Err(fail("kty", "must be a string".into())),
     };
+    let kty = &*kty;
     if rules != KeyRules::Inline {
         if let Some(Value::String(u)) = jwk.get("use") {
             if u != "sig" {
@@ -319,9 +328,9 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
     let alg = match jwk.get("alg") {
         None | Some(Value::Null) => KeyAlg::Any,
         Some(v) if !v.is_truthy() => KeyAlg::Any,
-        Some(Value::String(s)) => match Algorithm::from_name(s) {
+        Some(Value::String(s)) => match Algorithm::from_name(&s.to_string_lossy()) {
             Some(a) => KeyAlg::Known(a),
-            None => KeyAlg::Other(s.clone()),
+            None => KeyAlg::Other(s.to_string_lossy().into_owned()),
         },
         Some(v) => KeyAlg::Other(jsfmt::stringify(v)),
     };
@@ -377,7 +386,9 @@ type Fail = (&'static str, String);
 
 fn member<'a>(jwk: &'a Object, name: &'static str) -> Result<&'a str, Fail> {
     match jwk.get(name) {
-        Some(Value::String(s)) => Ok(s),
+        Some(Value::String(s)) => s
+            .as_str()
+            .ok_or((name, "must be a base64url string".into())),
         None => Err((name, "is missing".into())),
         Some(_) => Err((name, "must be a base64url string".into())),
     }

@@ -6,7 +6,7 @@ use crate::cache::TokenCache;
 use crate::claims;
 use crate::crypto::{check_key_for, PureRust, SignatureBackend};
 use crate::error::Error;
-use crate::json::{self, Object, Value};
+use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::RemoteSource;
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
@@ -31,7 +31,7 @@ pub fn token_from_authorization(header: &str) -> Option<&str> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyOptions {
     /// When set, replaces the verifier's audiences for tokens this key verifies.
-    pub audiences: Option<Vec<String>>,
+    pub audiences: Option<Vec<JsString>>,
     /// When set, replaces the verifier's maximum lifetime for tokens this key verifies.
     pub max_lifetime: Option<f64>,
 }
@@ -61,14 +61,14 @@ pub struct Strict {
     /// `JWT`, and repeated JSON member names.
     pub enabled: bool,
     /// When set, `iss` must be one of these.
-    pub issuers: Option<Vec<String>>,
+    pub issuers: Option<Vec<JsString>>,
 }
 
 /// Verifier settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Allowed audiences for keys that carry none of their own.
-    pub audiences: Vec<String>,
+    pub audiences: Vec<JsString>,
     /// Maximum `exp - iat` for keys that carry none of their own (86400).
     pub max_lifetime: f64,
     /// Longest token accepted, in bytes (64 KiB).
@@ -150,7 +150,7 @@ pub struct Verified {
     pub payload_json: String,
     pub claims: Object,
     /// What sync rules see as `user_id`; `None` when `sub` is null.
-    pub user_id: Option<String>,
+    pub user_id: Option<JsString>,
     pub expires_at: f64,
     /// The key that verified the token.
     pub key: KeyRef,
@@ -461,7 +461,10 @@ impl Verifier {
             user_id,
             expires_at,
             key: KeyRef {
-                kid: key.kid.as_str().map(str::to_string),
+                kid: key
+                    .kid
+                    .as_js_str()
+                    .map(|k| k.to_string_lossy().into_owned()),
                 alg: key.alg_name().map(str::to_string),
                 kty: key.material.kty(),
                 thumbprint: key.thumbprint.clone(),
@@ -503,7 +506,7 @@ impl Verifier {
                 if let Some((i, (key, _))) = entries
                     .iter()
                     .enumerate()
-                    .find(|(_, (k, _))| k.kid.as_str() == Some(kid.as_str()))
+                    .find(|(_, (k, _))| k.kid.as_js_str() == Some(kid))
                 {
                     if !key.matches_algorithm(tok.alg()) {
                         return Err(Error::UnexpectedAlgorithm {
@@ -518,14 +521,11 @@ impl Verifier {
                 }
                 // A key that was invalid (not one skipped on purpose) still owns its kid.
                 let remote_rejected = self.remotes.iter().flat_map(|(r, _)| r.rejected().iter());
-                if let Some(bad) = self
-                    .rejected
-                    .iter()
-                    .chain(remote_rejected)
-                    .find(|r| !r.skipped && r.kid.as_deref() == Some(kid.as_str()))
-                {
+                if let Some(bad) = self.rejected.iter().chain(remote_rejected).find(|r| {
+                    !r.skipped && kid.as_str().is_some_and(|k| r.kid.as_deref() == Some(k))
+                }) {
                     return Err(Error::KeyRejected {
-                        kid: kid.clone(),
+                        kid: kid.to_string_lossy().into_owned(),
                         reason: bad.reason.clone(),
                     });
                 }
@@ -651,8 +651,8 @@ impl Verifier {
         if let Some(issuers) = &strict.issuers {
             let iss = claims.get("iss");
             if !iss
-                .and_then(Value::as_str)
-                .is_some_and(|s| issuers.iter().any(|i| i == s))
+                .and_then(Value::as_js_str)
+                .is_some_and(|s| issuers.contains(s))
             {
                 return Err(Error::IssuerNotAllowed {
                     iss: iss.map_or_else(|| "undefined".to_string(), crate::jsfmt::stringify),
