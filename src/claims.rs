@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::jsfmt;
-use crate::json::{Object, Value};
+use crate::json::{JsString, Object, Value};
 
 /// Clock leeway for `exp` and `nbf`, in seconds.
 pub const LEEWAY: f64 = 60.0;
@@ -41,7 +41,7 @@ pub fn check_registered(claims: &Object, now: i64) -> Result<(), Error> {
 }
 
 /// `aud` must hold (or be) a string equal to one of `allowed`.
-pub fn check_audience(claims: &Object, allowed: &[String]) -> Result<(), Error> {
+pub fn check_audience(claims: &Object, allowed: &[JsString]) -> Result<(), Error> {
     let aud = match claims.get("aud") {
         None | Some(Value::Null) => {
             return Err(Error::AudienceMissing {
@@ -64,8 +64,9 @@ pub fn check_audience(claims: &Object, allowed: &[String]) -> Result<(), Error> 
     }
 }
 
-fn is_allowed(a: &Value, allowed: &[String]) -> bool {
-    a.as_str().is_some_and(|s| allowed.iter().any(|x| x == s))
+/// Exact, as JavaScript's `===` compares strings (UTF-16 code units).
+fn is_allowed(a: &Value, allowed: &[JsString]) -> bool {
+    a.as_js_str().is_some_and(|s| allowed.contains(s))
 }
 
 /// `exp - iat` must not exceed `max` (both are numbers by now).
@@ -113,20 +114,22 @@ pub fn check_finite_times(claims: &Object) -> Result<(), Error> {
 /// The user id the service's sync rules see for `sub`: strings unchanged,
 /// numbers as JavaScript prints them, booleans `1`/`0`, `null` as `None`,
 /// objects and arrays as JSON text with integral numbers written `1.0`.
+/// A string keeps its lone surrogates; JSON text escapes them (`\ud800`).
 ///
 /// ```
 /// use powersync_jwt::claims::user_id;
 /// use powersync_jwt::json::Value;
-/// assert_eq!(user_id(&Value::Number(1e21)).as_deref(), Some("1e+21"));
-/// assert_eq!(user_id(&Value::Bool(true)).as_deref(), Some("1"));
-/// assert_eq!(user_id(&Value::Null), None);
+/// let id = |v: &Value| user_id(v).map(|s| s.to_string_lossy().into_owned());
+/// assert_eq!(id(&Value::Number(1e21)).as_deref(), Some("1e+21"));
+/// assert_eq!(id(&Value::Bool(true)).as_deref(), Some("1"));
+/// assert_eq!(id(&Value::Null), None);
 /// ```
-pub fn user_id(sub: &Value) -> Option<String> {
+pub fn user_id(sub: &Value) -> Option<JsString> {
     match sub {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(jsfmt::number_to_string(*n)),
-        Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
-        v @ (Value::Array(_) | Value::Object(_)) => Some(jsfmt::sync_rules_json(v)),
+        Value::Number(n) => Some(jsfmt::number_to_string(*n).into()),
+        Value::Bool(b) => Some(if *b { "1" } else { "0" }.into()),
+        v @ (Value::Array(_) | Value::Object(_)) => Some(jsfmt::sync_rules_json(v).into()),
     }
 }

@@ -3,7 +3,7 @@
 //! options.
 
 use crate::error::ConfigError;
-use crate::json::{self, Object, Value};
+use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{
     lenient_members, never_verifies, parse_key, Key, KeyAlg, KeyId, KeyMaterial, KeyRules,
 };
@@ -151,7 +151,7 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
     };
     match ca.get("supabase_jwt_secret") {
         None | Some(Value::Null) => {}
-        Some(Value::String(secret)) if supabase => keys.push(supabase_key(secret)?),
+        Some(Value::String(secret)) if supabase => keys.push(supabase_key(&secret.to_string_lossy())?),
         Some(Value::String(_)) => warnings.push(ConfigWarning {
             code: SUPABASE_SECRET_IGNORED,
             key_index: None,
@@ -170,9 +170,9 @@ pub fn from_client_auth(client_auth: &str, options: &str) -> Result<Verifier, Co
             strings(v, field)?;
         }
     }
-    let mut audiences = optional_strings(&ca, "audience")?;
+    let mut audiences = optional_js_strings(&ca, "audience")?;
     if let Some(extra) = ca.get("additional_audiences") {
-        audiences.extend(strings(extra, "additional_audiences")?);
+        audiences.extend(js_strings(extra, "additional_audiences")?);
     }
     let mut options = common_options(&opts)?;
     options.audiences = audiences;
@@ -257,6 +257,7 @@ fn add_remote(verifier: &mut Verifier, uri: &str, options: KeyOptions) -> Result
 fn supabase_jwks_uri(opts: &Object) -> Result<Option<String>, ConfigError> {
     match (opts.get("supabaseProjectRef"), opts.get("supabaseJwksUri")) {
         (Some(Value::String(r)), None) => {
+            let r = r.to_string_lossy();
             if r.is_empty() || !r.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 return Err(ConfigError::option(
                     "supabaseProjectRef",
@@ -267,7 +268,7 @@ fn supabase_jwks_uri(opts: &Object) -> Result<Option<String>, ConfigError> {
                 "https://{r}.supabase.co/auth/v1/.well-known/jwks.json"
             )))
         }
-        (None, Some(Value::String(u))) => Ok(Some(u.clone())),
+        (None, Some(Value::String(u))) => Ok(Some(u.to_string_lossy().into_owned())),
         (None, None) => Ok(None),
         (Some(_), Some(_)) => Err(ConfigError::option(
             "supabaseJwksUri",
@@ -341,11 +342,11 @@ pub fn from_options(options: &str) -> Result<Verifier, ConfigError> {
     }
     match opts.get("supabaseJwtSecret") {
         None | Some(Value::Null) => {}
-        Some(Value::String(secret)) => keys.push(supabase_key(secret)?),
+        Some(Value::String(secret)) => keys.push(supabase_key(&secret.to_string_lossy())?),
         Some(_) => return Err(ConfigError::option("supabaseJwtSecret", "must be a string")),
     }
     let mut options = common_options(&opts)?;
-    options.audiences = optional_strings(&opts, "audience")?;
+    options.audiences = optional_js_strings(&opts, "audience")?;
     options.ip_policy = ip_policy(&opts, "rejectIpRanges", "blockLocalJwks")?;
     let mut verifier = Verifier::new(keys, rejected, options);
     let uris = optional_strings(&opts, "jwksUri")?;
@@ -374,6 +375,7 @@ fn object(text: &str, what: &str) -> Result<Object, ConfigError> {
 
 fn known(obj: &Object, names: &[&str]) -> Result<(), ConfigError> {
     for (k, _) in obj.iter() {
+        let k = &*k.to_string_lossy();
         if !names.contains(&k) {
             return Err(ConfigError::option(
                 k,
@@ -385,11 +387,27 @@ fn known(obj: &Object, names: &[&str]) -> Result<(), ConfigError> {
 }
 
 fn strings(v: &Value, field: &str) -> Result<Vec<String>, ConfigError> {
+    Ok(js_strings(v, field)?
+        .iter()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect())
+}
+
+/// Strings kept exact (lone surrogates included), for lists compared with
+/// token claims as the service compares JavaScript strings.
+fn optional_js_strings(obj: &Object, field: &str) -> Result<Vec<JsString>, ConfigError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(v) => js_strings(v, field),
+    }
+}
+
+fn js_strings(v: &Value, field: &str) -> Result<Vec<JsString>, ConfigError> {
     match v {
         Value::String(s) => Ok(vec![s.clone()]),
         Value::Array(items) => items
             .iter()
-            .map(|i| i.as_str().map(str::to_string))
+            .map(|i| i.as_js_str().cloned())
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| ConfigError::option(field, "must be a list of strings")),
         _ => Err(ConfigError::option(field, "must be a list of strings")),
@@ -430,7 +448,7 @@ fn common_options(opts: &Object) -> Result<Options, ConfigError> {
     if let Some(v) = opts.get("issuers") {
         if !matches!(v, Value::Null) {
             o.strict = Strict {
-                issuers: Some(strings(v, "issuers")?),
+                issuers: Some(js_strings(v, "issuers")?),
                 ..o.strict
             };
         }

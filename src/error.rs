@@ -78,12 +78,12 @@ pub enum Error {
     LifetimeExceeded { max: f64, got: String },
     /// `aud` is absent or null. `allowed` are the audiences that applied
     /// (the key's own, else the configured ones).
-    AudienceMissing { allowed: Vec<String> },
+    AudienceMissing { allowed: Vec<crate::json::JsString> },
     /// No entry of `aud` is an allowed audience. `aud_json` is the claim as
     /// `JSON.stringify` writes it; `allowed` as for `AudienceMissing`.
     AudienceMismatch {
         aud_json: String,
-        allowed: Vec<String>,
+        allowed: Vec<crate::json::JsString>,
     },
     /// `parameters` is present and neither null nor an object.
     ParametersInvalid,
@@ -186,7 +186,7 @@ impl Error {
                     if i > 0 {
                         out.push(',');
                     }
-                    crate::jsfmt::quote(&mut out, a);
+                    crate::jsfmt::quote_js(&mut out, a);
                 }
                 out.push(']');
                 Some(out)

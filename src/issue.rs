@@ -244,12 +244,16 @@ pub fn sign(
         obj.insert("iat".into(), Value::Number(nowf));
     }
     if let Some(s) = &opts.subject {
-        obj.insert("sub".into(), Value::String(s.clone()));
+        obj.insert("sub".into(), Value::String(s.as_str().into()));
     }
     if let Some(a) = &opts.audience {
         let v = match a.as_slice() {
-            [one] => Value::String(one.clone()),
-            many => Value::Array(many.iter().cloned().map(Value::String).collect()),
+            [one] => Value::String(one.as_str().into()),
+            many => Value::Array(
+                many.iter()
+                    .map(|a| Value::String(a.as_str().into()))
+                    .collect(),
+            ),
         };
         obj.insert("aud".into(), v);
     }
@@ -276,7 +280,7 @@ pub fn sign(
     let mut header = Object::default();
     header.insert("alg".into(), Value::String(alg.name().into()));
     if let Some(k) = kid {
-        header.insert("kid".into(), Value::String(k));
+        header.insert("kid".into(), Value::String(k.into()));
     }
     header.insert("typ".into(), Value::String("JWT".into()));
     let input = format!(

@@ -1,7 +1,7 @@
 //! Text the way JavaScript writes it, for messages and user ids that must
 //! match the PowerSync Service (a JavaScript program) to the character.
 
-use crate::json::Value;
+use crate::json::{JsString, Value};
 use std::fmt::Write;
 
 /// ECMAScript `Number::toString(x)` (ECMA-262 §6.1.6.1.20): shortest
@@ -102,7 +102,7 @@ fn write_value(out: &mut String, v: &Value, num: &dyn Fn(f64) -> String) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&num(*n)),
-        Value::String(s) => quote(out, s),
+        Value::String(s) => quote_js(out, s),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -119,7 +119,7 @@ fn write_value(out: &mut String, v: &Value, num: &dyn Fn(f64) -> String) {
                 if i > 0 {
                     out.push(',');
                 }
-                quote(out, k);
+                quote_js(out, k);
                 out.push(':');
                 write_value(out, item, num);
             }
@@ -132,18 +132,32 @@ fn write_value(out: &mut String, v: &Value, num: &dyn Fn(f64) -> String) {
 pub fn quote(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+        quote_char(out, c);
+    }
+    out.push('"');
+}
+
+/// ECMAScript QuoteJSONString of a JavaScript string: a lone surrogate is
+/// written as a lowercase `\u` escape, as `JSON.stringify` writes it
+/// (ES2019 well-formed JSON.stringify).
+///
+/// ```
+/// use powersync_jwt::jsfmt::stringify;
+/// use powersync_jwt::json::parse;
+/// let (v, _) = parse(r#"["\uD800x", "\uD83D\uDE00"]"#).unwrap();
+/// assert_eq!(stringify(&v), r#"["\ud800x","😀"]"#);
+/// ```
+pub fn quote_js(out: &mut String, s: &JsString) {
+    if let Some(s) = s.as_str() {
+        return quote(out, s);
+    }
+    out.push('"');
+    for c in s.code_points() {
+        match char::from_u32(c) {
+            Some(ch) => quote_char(out, ch),
+            None => {
+                let _ = write!(out, "\\u{c:04x}");
             }
-            c => out.push(c),
         }
     }
     out.push('"');
@@ -259,4 +273,27 @@ fn power_of_two_radix(digits: &str, bits_per_digit: u32) -> f64 {
     let hi = u32::try_from(mantissa >> 32).unwrap_or(u32::MAX);
     let lo = u32::try_from(mantissa & 0xffff_ffff).unwrap_or(u32::MAX);
     (f64::from(hi) * 4_294_967_296.0 + f64::from(lo)) * 2f64.powi(exp)
+}
+
+/// `JSON.stringify(s)` for a JavaScript string.
+pub fn json_string(s: &JsString) -> String {
+    let mut out = String::new();
+    quote_js(&mut out, s);
+    out
+}
+
+fn quote_char(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x20 => {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => out.push(c),
+    }
 }

@@ -4,7 +4,12 @@
 //! member keeps its first position and its last value, and member order is
 //! JavaScript's (integer-like names ascending, then insertion order).
 //!
-//! Bounded: nesting deeper than [`MAX_DEPTH`] is refused rather than recursed.
+//! Bounded: nesting deeper than [`MAX_DEPTH`] is refused rather than recursed,
+//! and the work is at most n·log n in the input for any object shape.
+
+use crate::jsstring::push_code_point;
+pub use crate::jsstring::JsString;
+use std::collections::BTreeMap;
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -15,7 +20,8 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
-    String(String),
+    /// Exact, lone surrogates included (see [`JsString`]).
+    String(JsString),
     Array(Vec<Value>),
     Object(Object),
 }
@@ -23,7 +29,7 @@ pub enum Value {
 /// A JSON object in JavaScript property order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Object {
-    members: Vec<(String, Value)>,
+    members: Vec<(JsString, Value)>,
 }
 
 impl Object {
@@ -38,8 +44,8 @@ impl Object {
     }
 
     /// Members in JavaScript enumeration order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.members.iter().map(|(k, v)| (k.as_str(), v))
+    pub fn iter(&self) -> impl Iterator<Item = (&JsString, &Value)> {
+        self.members.iter().map(|(k, v)| (k, v))
     }
 
     pub fn len(&self) -> usize {
@@ -50,37 +56,93 @@ impl Object {
         self.members.is_empty()
     }
 
-    /// Sets a member; returns true when it replaced an existing one.
+    /// Sets a member, in JavaScript's order for a new one; returns true
+    /// when it replaced an existing one.
     pub fn insert(&mut self, name: String, value: Value) -> bool {
-        self.put(name, value).is_some()
-    }
-
-    /// Sets a member; gives the name back when it replaced an existing one
-    /// (the parser reports the first duplicate without copying every name).
-    fn put(&mut self, name: String, value: Value) -> Option<String> {
+        let name = JsString::from(name);
         if let Some(slot) = self.members.iter_mut().find(|(k, _)| *k == name) {
+            slot.1 = value;
+            return true;
+        }
+        let pos = match array_index(&name) {
+            // Integer-like names enumerate first, ascending.
+            Some(idx) => self
+                .members
+                .iter()
+                .position(|(k, _)| array_index(k).is_none_or(|other| other > idx))
+                .unwrap_or(self.members.len()),
+            None => self.members.len(),
+        };
+        self.members.insert(pos, (name, value));
+        false
+    }
+}
+
+/// Members scanned one by one before an object gets an index of its names
+/// (the usual token has 5 to 10 members; scanning them beats any index).
+const SCAN_MEMBERS: usize = 12;
+
+/// An object being parsed: members in first-seen order, deduplicated as
+/// they arrive (the last value wins, the first position is kept), ordered
+/// as JavaScript enumerates them once complete. Past [`SCAN_MEMBERS`] the
+/// names go into an ordered map, so a member costs a logarithmic number of
+/// name comparisons whatever the names are (a hash, even a seeded one, can
+/// be made to collide by whoever writes the names).
+#[derive(Default)]
+struct ObjectBuilder {
+    members: Vec<(JsString, Value)>,
+    index: Option<BTreeMap<JsString, usize>>,
+    index_names: bool,
+}
+
+impl ObjectBuilder {
+    /// Adds a member; gives the name back when it replaced an existing one.
+    fn put(&mut self, name: JsString, value: Value) -> Option<JsString> {
+        let found = match &self.index {
+            Some(index) => index.get(&name).copied(),
+            None => self.members.iter().position(|(k, _)| *k == name),
+        };
+        if let Some(slot) = found.and_then(|i| self.members.get_mut(i)) {
             slot.1 = value;
             return Some(name);
         }
-        match array_index(&name) {
-            Some(idx) => {
-                // Integer-like names enumerate first, ascending.
-                let pos = self
+        self.index_names |= array_index(&name).is_some();
+        let at = self.members.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name.clone(), at);
+            }
+            None if at >= SCAN_MEMBERS => {
+                let mut index: BTreeMap<JsString, usize> = self
                     .members
                     .iter()
-                    .position(|(k, _)| array_index(k).is_none_or(|other| other > idx))
-                    .unwrap_or(self.members.len());
-                self.members.insert(pos, (name, value));
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.clone(), i))
+                    .collect();
+                index.insert(name.clone(), at);
+                self.index = Some(index);
             }
-            None => self.members.push((name, value)),
+            None => {}
         }
+        self.members.push((name, value));
         None
+    }
+
+    fn finish(self) -> Object {
+        let mut members = self.members;
+        if self.index_names {
+            // Integer-like names first, ascending (they are distinct by
+            // now); the others keep their order (the sort is stable).
+            members.sort_by_cached_key(|(k, _)| array_index(k).map_or((1, 0), |i| (0, i)));
+        }
+        Object { members }
     }
 }
 
 /// The value of `name` as a canonical array index (ECMA-262 §6.1.7), which
 /// JavaScript enumerates before other property names.
-fn array_index(name: &str) -> Option<u32> {
+fn array_index(name: &JsString) -> Option<u32> {
+    let name = name.as_str()?;
     if name.is_empty() || name.len() > 10 || (name.len() > 1 && name.starts_with('0')) {
         return None;
     }
@@ -103,7 +165,16 @@ impl Value {
         }
     }
 
+    /// The string, when this is one without lone surrogates.
     pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => s.as_str(),
+            _ => None,
+        }
+    }
+
+    /// The string, lone surrogates included.
+    pub fn as_js_str(&self) -> Option<&JsString> {
         match self {
             Value::String(s) => Some(s),
             _ => None,
@@ -132,7 +203,8 @@ impl Value {
 /// What a parse found besides the value.
 #[derive(Debug, Default, Clone)]
 pub struct ParseInfo {
-    /// The first member name repeated within one object, if any.
+    /// The first member name repeated within one object, if any (for
+    /// messages: a lone surrogate shows as U+FFFD).
     pub duplicate: Option<String>,
 }
 
@@ -232,10 +304,10 @@ impl Parser<'_> {
             return Err(self.err("nesting too deep"));
         }
         self.i += 1;
-        let mut obj = Object::default();
+        let mut obj = ObjectBuilder::default();
         self.ws();
         if self.eat(b"}") {
-            return Ok(Value::Object(obj));
+            return Ok(Value::Object(obj.finish()));
         }
         loop {
             self.ws();
@@ -250,14 +322,16 @@ impl Parser<'_> {
             self.ws();
             let v = self.value(depth)?;
             if let Some(name) = obj.put(name, v) {
-                self.info.duplicate.get_or_insert(name);
+                if self.info.duplicate.is_none() {
+                    self.info.duplicate = Some(name.to_string_lossy().into_owned());
+                }
             }
             self.ws();
             if self.eat(b",") {
                 continue;
             }
             if self.eat(b"}") {
-                return Ok(Value::Object(obj));
+                return Ok(Value::Object(obj.finish()));
             }
             return Err(self.err("expected ',' or '}'"));
         }
@@ -345,9 +419,23 @@ impl Parser<'_> {
         self.text.get(start..self.i).unwrap_or_default()
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<JsString, JsonError> {
         self.i += 1;
-        let mut out = String::new();
+        let start = self.i;
+        while let Some(b) = self.peek() {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.i += 1;
+        }
+        if self.peek() == Some(b'"') {
+            // No escapes (the usual case): one exact copy.
+            let text = self.run(start).to_owned();
+            self.i += 1;
+            return Ok(JsString::from(text));
+        }
+        // Escapes: WTF-8, so a lone surrogate is kept as JavaScript keeps it.
+        let mut out = self.run(start).as_bytes().to_vec();
         loop {
             let start = self.i;
             while let Some(b) = self.peek() {
@@ -356,60 +444,51 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            if out.is_empty() && self.peek() == Some(b'"') {
-                // No escapes (the usual case): one exact copy.
-                let text = self.run(start).to_owned();
-                self.i += 1;
-                return Ok(text);
-            }
-            out.push_str(self.run(start));
+            out.extend_from_slice(self.run(start).as_bytes());
             match self.peek() {
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(out);
+                    return JsString::from_wtf8(out).ok_or_else(|| self.err("bad string"));
                 }
                 Some(b'\\') => {
                     self.i += 1;
                     let c = self.peek().ok_or_else(|| self.err("bad escape"))?;
                     self.i += 1;
-                    match c {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
+                    let c = match c {
+                        b'"' | b'\\' | b'/' => c,
+                        b'b' => 0x8,
+                        b'f' => 0xc,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
                         b'u' => {
-                            let hi = self.hex4()?;
-                            let ch = if (0xD800..0xDC00).contains(&hi)
-                                && self.s.get(self.i..self.i + 2) == Some(b"\\u")
-                            {
-                                let save = self.i;
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    let c = 0x10000
-                                        + ((u32::from(hi) - 0xD800) << 10)
-                                        + (u32::from(lo) - 0xDC00);
-                                    char::from_u32(c)
-                                } else {
-                                    self.i = save;
-                                    None
-                                }
-                            } else {
-                                char::from_u32(u32::from(hi))
-                            };
-                            // JavaScript keeps a lone surrogate; a Rust string cannot, so it becomes U+FFFD.
-                            out.push(ch.unwrap_or('\u{FFFD}'));
+                            let unit = self.hex4()?;
+                            push_code_point(&mut out, self.surrogate_pair(unit)?);
+                            continue;
                         }
                         _ => return Err(self.err("bad escape")),
-                    }
+                    };
+                    out.push(c);
                 }
                 Some(_) => return Err(self.err("control character in string")),
                 None => return Err(self.err("unterminated string")),
             }
         }
+    }
+
+    /// The code point of `\u` escape `unit`: joined with a following `\u`
+    /// low surrogate when it is a high one, else the unit itself (a lone
+    /// surrogate stays one, as in JavaScript).
+    fn surrogate_pair(&mut self, unit: u16) -> Result<u32, JsonError> {
+        if (0xD800..0xDC00).contains(&unit) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+            let save = self.i;
+            self.i += 2;
+            let lo = self.hex4()?;
+            if (0xDC00..0xE000).contains(&lo) {
+                return Ok(0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(lo) - 0xDC00));
+            }
+            self.i = save;
+        }
+        Ok(u32::from(unit))
     }
 }

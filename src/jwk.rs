@@ -5,7 +5,7 @@
 use crate::alg::{Algorithm, Family};
 use crate::b64;
 use crate::jsfmt;
-use crate::json::{Object, Value};
+use crate::json::{JsString, Object, Value};
 use sha2::{Digest, Sha256};
 
 /// Largest RSA modulus accepted, in bits (bounds the work one signature costs).
@@ -136,7 +136,7 @@ pub enum KeyId {
     /// No `kid` (or `kid: null`): a wildcard key, tried for tokens without a matching kid.
     None,
     /// A `kid`. The empty string is kept: it is not a wildcard and never matches.
-    Id(String),
+    Id(JsString),
     /// A numeric `kid` in a fetched JWK Set. The service compares kids with
     /// JavaScript's `==`, so it matches every token kid whose `Number()` is
     /// this number (`"123"`, `" 123 "`, `"1.23e2"`, `"0x7B"` for 123).
@@ -160,6 +160,14 @@ impl KeyId {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             KeyId::None | KeyId::Number(_) => None,
+            KeyId::Id(s) => s.as_str(),
+        }
+    }
+
+    /// The kid exactly, lone surrogates included (what matching compares).
+    pub fn as_js_str(&self) -> Option<&JsString> {
+        match self {
+            KeyId::None | KeyId::Number(_) => None,
             KeyId::Id(s) => Some(s),
         }
     }
@@ -170,14 +178,18 @@ impl KeyId {
     /// ```
     /// use powersync_jwt::KeyId;
     /// use powersync_jwt::jwk::KidNumber;
-    /// assert!(KeyId::Number(KidNumber(123.0)).matches("0x7B") && !KeyId::Number(KidNumber(123.0)).matches("123a"));
-    /// assert!(KeyId::Id("123".into()).matches("123") && !KeyId::Id("123".into()).matches(" 123"));
+    /// let k = |s: &str| powersync_jwt::json::JsString::from(s);
+    /// assert!(KeyId::Number(KidNumber(123.0)).matches(&k("0x7B")) && !KeyId::Number(KidNumber(123.0)).matches(&k("123a")));
+    /// assert!(KeyId::Id("123".into()).matches(&k("123")) && !KeyId::Id("123".into()).matches(&k(" 123")));
     /// ```
-    pub fn matches(&self, kid: &str) -> bool {
+    pub fn matches(&self, kid: &JsString) -> bool {
         match self {
             KeyId::None => false,
             KeyId::Id(s) => s == kid,
-            KeyId::Number(n) => crate::jsfmt::string_to_number(kid) == n.0,
+            // Text with a lone surrogate is no number (Number() gives NaN).
+            KeyId::Number(n) => kid
+                .as_str()
+                .is_some_and(|k| crate::jsfmt::string_to_number(k) == n.0),
         }
     }
 
@@ -185,7 +197,7 @@ impl KeyId {
     pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
             KeyId::None => None,
-            KeyId::Id(s) => Some(std::borrow::Cow::Borrowed(s)),
+            KeyId::Id(s) => Some(s.to_string_lossy()),
             KeyId::Number(n) => Some(std::borrow::Cow::Owned(jsfmt::number_to_string(n.0))),
         }
     }
@@ -196,7 +208,7 @@ impl KeyId {
             KeyId::None => "null".into(),
             KeyId::Id(s) => {
                 let mut out = String::new();
-                jsfmt::quote(&mut out, s);
+                jsfmt::quote_js(&mut out, s);
                 out
             }
             KeyId::Number(n) if n.0.is_finite() => jsfmt::number_to_string(n.0),
@@ -347,9 +359,10 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
     let skip = |field: &str, reason: String| issue(index, &kid_str, Some(field), reason, true);
 
     let kty = match jwk.get("kty") {
-        Some(Value::String(s)) => s.as_str(),
+        Some(Value::String(s)) => s.to_string_lossy(),
         _ => return Err(fail("kty", "must be a string".into())),
     };
+    let kty = &*kty;
     if rules != KeyRules::Inline {
         if let Some(Value::String(u)) = jwk.get("use") {
             if u != "sig" {
@@ -379,9 +392,9 @@ pub fn parse_key(value: &Value, index: usize, rules: KeyRules) -> Result<Key, Ke
     let alg = match jwk.get("alg") {
         None | Some(Value::Null) => KeyAlg::Any,
         Some(v) if !v.is_truthy() => KeyAlg::Any,
-        Some(Value::String(s)) => match Algorithm::from_name(s) {
+        Some(Value::String(s)) => match Algorithm::from_name(&s.to_string_lossy()) {
             Some(a) => KeyAlg::Known(a),
-            None => KeyAlg::Other(s.clone()),
+            None => KeyAlg::Other(s.to_string_lossy().into_owned()),
         },
         Some(v) => KeyAlg::Other(jsfmt::stringify(v)),
     };
@@ -437,7 +450,9 @@ type Fail = (&'static str, String);
 
 fn member<'a>(jwk: &'a Object, name: &'static str) -> Result<&'a str, Fail> {
     match jwk.get(name) {
-        Some(Value::String(s)) => Ok(s),
+        Some(Value::String(s)) => s
+            .as_str()
+            .ok_or((name, "must be a base64url string".into())),
         None => Err((name, "is missing".into())),
         Some(_) => Err((name, "must be a base64url string".into())),
     }
@@ -460,7 +475,9 @@ pub fn lenient_members(jwk: &Value) -> Vec<(&'static str, b64::Forgiven)> {
     ["k", "n", "e", "x", "y"]
         .into_iter()
         .filter_map(|name| match o.get(name) {
-            Some(Value::String(s)) => b64::decode_forgiving(s).1.map(|f| (name, f)),
+            Some(Value::String(s)) => b64::decode_forgiving(&s.to_string_lossy())
+                .1
+                .map(|f| (name, f)),
             _ => None,
         })
         .collect()

@@ -73,7 +73,7 @@ pub fn verify_jws_with(
         })?;
     let kid = match tok.kid() {
         Kid::None => None,
-        Kid::Str(s) => Some(s.as_str()),
+        Kid::Str(s) => Some(s),
         Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
     };
     let sig = tok.signature()?;
@@ -88,7 +88,7 @@ pub fn verify_jws_with(
             }
         }
         if !key.fits(alg) {
-            if kid.is_some() && key.kid.as_str() == kid {
+            if kid.is_some() && key.kid.as_js_str() == kid {
                 last_err = Error::UnexpectedAlgorithm {
                     alg: tok.alg().to_string(),
                     key: None,

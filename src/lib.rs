@@ -15,6 +15,7 @@ pub mod error;
 pub mod issue;
 pub mod jsfmt;
 pub mod json;
+pub mod jsstring;
 pub mod jwk;
 pub mod jwks;
 pub mod jws;

@@ -3,7 +3,7 @@
 //! `baseUrl` replaces a preset's scheme and host (for tests and proxies).
 
 use crate::error::ConfigError;
-use crate::json::{Object, Value};
+use crate::json::{JsString, Object, Value};
 
 /// What a preset configures.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -12,8 +12,8 @@ pub struct Preset {
     pub jwks_uris: Vec<(String, bool)>,
     /// The Supabase legacy JWT secret.
     pub supabase_secret: Option<String>,
-    pub audiences: Vec<String>,
-    pub issuers: Option<Vec<String>>,
+    pub audiences: Vec<JsString>,
+    pub issuers: Option<Vec<JsString>>,
 }
 
 /// The provider names, as `forProvider` takes them.
@@ -45,7 +45,10 @@ impl Params<'_> {
     fn opt(&self, name: &str) -> Result<Option<&str>, ConfigError> {
         match self.obj.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
+            Some(Value::String(s)) if !s.is_empty() => s
+                .as_str()
+                .map(Some)
+                .ok_or_else(|| self.err(name, "must be well-formed Unicode")),
             Some(_) => Err(self.err(name, "must be a non-empty string")),
         }
     }
@@ -80,12 +83,12 @@ impl Params<'_> {
         Ok(v)
     }
 
-    fn audiences(&self, name: &str) -> Result<Vec<String>, ConfigError> {
+    fn audiences(&self, name: &str) -> Result<Vec<JsString>, ConfigError> {
         match self.obj.get(name) {
             Some(Value::String(s)) if !s.is_empty() => Ok(vec![s.clone()]),
             Some(Value::Array(a)) if !a.is_empty() => a
                 .iter()
-                .map(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_string))
+                .map(|v| v.as_js_str().filter(|s| !s.is_empty()).cloned())
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| self.err(name, "must be a string or a list of strings")),
             None | Some(Value::Null) => Err(self.err(name, "is required")),
@@ -146,6 +149,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
         }
     };
     for (k, _) in obj.iter() {
+        let k = &*k.to_string_lossy();
         if !known.contains(&k) {
             return Err(p.err(
                 k,
@@ -190,9 +194,9 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
                 "https://www.googleapis.com",
                 "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com",
             )?));
-            out.audiences = vec![id.to_string()];
+            out.audiences = vec![id.into()];
             if p.flag("checkIssuer")? {
-                out.issuers = Some(vec![format!("https://securetoken.google.com/{id}")]);
+                out.issuers = Some(vec![format!("https://securetoken.google.com/{id}").into()]);
             }
         }
         "auth0" => {
@@ -221,7 +225,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             out.audiences = if obj.contains("audience") {
                 p.audiences("audience")?
             } else {
-                vec![id.to_string()]
+                vec![id.into()]
             };
         }
         "keycloak" => {
@@ -273,7 +277,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             out.audiences = if obj.contains("audience") {
                 p.audiences("audience")?
             } else {
-                vec![id.to_string()]
+                vec![id.into()]
             };
         }
         _ => {

@@ -4,7 +4,7 @@
 
 use crate::b64;
 use crate::error::Error;
-use crate::json::{self, Object, Value};
+use crate::json::{self, JsString, Object, Value};
 
 /// Default maximum token length in bytes (64 KiB).
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 64 * 1024;
@@ -14,8 +14,8 @@ pub const DEFAULT_MAX_TOKEN_BYTES: usize = 64 * 1024;
 pub enum Kid {
     /// Absent or falsy (`""`, `0`, `false`, `null`): only kid-less keys apply.
     None,
-    /// A non-empty string.
-    Str(String),
+    /// A non-empty string, exactly (lone surrogates included).
+    Str(JsString),
     /// A truthy value that is not a string (number, object, ...). The service
     /// compares it loosely; this crate refuses it.
     Other(Value),
@@ -94,8 +94,8 @@ impl<'a> Token<'a> {
             let names = match crit {
                 Value::Array(items) if !items.is_empty() => items
                     .iter()
-                    .map(|v| v.as_str().filter(|s| !s.is_empty()))
-                    .collect::<Option<Vec<&str>>>(),
+                    .map(|v| v.as_js_str().filter(|s| !s.is_empty()))
+                    .collect::<Option<Vec<&JsString>>>(),
                 _ => None,
             };
             let Some(names) = names else {
@@ -103,13 +103,16 @@ impl<'a> Token<'a> {
                     "\"crit\" must be an array of non-empty strings",
                 ));
             };
+            // Every listed name that passes is "b64": one lookup serves them
+            // all (a lookup per name would cost names × members).
+            let has_b64 = header.contains("b64");
             for name in &names {
                 if *name != "b64" {
                     return Err(Error::CritUnsupported {
-                        name: (*name).to_string(),
+                        name: name.to_string_lossy().into_owned(),
                     });
                 }
-                if !header.contains(name) {
+                if !has_b64 {
                     return Err(Error::malformed(
                         "\"crit\" lists \"b64\" but the header has none",
                     ));
@@ -122,7 +125,9 @@ impl<'a> Token<'a> {
         }
 
         let alg = match header.get("alg") {
-            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            // Compared with fixed names only, where U+FFFD in place of a
+            // lone surrogate cannot make a match.
+            Some(Value::String(s)) if !s.is_empty() => s.to_string_lossy().into_owned(),
             _ => {
                 return Err(Error::malformed(
                     "\"alg\" is missing or not a non-empty string",

@@ -7,7 +7,7 @@ use crate::claims;
 use crate::config::ConfigWarning;
 use crate::crypto::{check_key_for, PureRust, SignatureBackend};
 use crate::error::{Error, KeyDescription, KnownKeys, SupabaseHint};
-use crate::json::{self, Object, Value};
+use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::RemoteSource;
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
@@ -32,7 +32,7 @@ pub fn token_from_authorization(header: &str) -> Option<&str> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyOptions {
     /// When set, replaces the verifier's audiences for tokens this key verifies.
-    pub audiences: Option<Vec<String>>,
+    pub audiences: Option<Vec<JsString>>,
     /// When set, replaces the verifier's maximum lifetime for tokens this key verifies.
     pub max_lifetime: Option<f64>,
 }
@@ -62,14 +62,14 @@ pub struct Strict {
     /// `JWT`, and repeated JSON member names.
     pub enabled: bool,
     /// When set, `iss` must be one of these.
-    pub issuers: Option<Vec<String>>,
+    pub issuers: Option<Vec<JsString>>,
 }
 
 /// Verifier settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Allowed audiences for keys that carry none of their own.
-    pub audiences: Vec<String>,
+    pub audiences: Vec<JsString>,
     /// Maximum `exp - iat` for keys that carry none of their own (86400).
     pub max_lifetime: f64,
     /// Longest token accepted, in bytes (64 KiB).
@@ -151,7 +151,7 @@ pub struct Verified {
     pub payload_json: String,
     pub claims: Object,
     /// What sync rules see as `user_id`; `None` when `sub` is null.
-    pub user_id: Option<String>,
+    pub user_id: Option<JsString>,
     pub expires_at: f64,
     /// The key that verified the token.
     pub key: KeyRef,
@@ -535,14 +535,11 @@ impl Verifier {
                 }
                 // A key that was invalid (not one skipped on purpose) still owns its kid.
                 let remote_rejected = self.remotes.iter().flat_map(|(r, _)| r.rejected().iter());
-                if let Some(bad) = self
-                    .rejected
-                    .iter()
-                    .chain(remote_rejected)
-                    .find(|r| !r.skipped && r.kid.as_deref() == Some(kid.as_str()))
-                {
+                if let Some(bad) = self.rejected.iter().chain(remote_rejected).find(|r| {
+                    !r.skipped && kid.as_str().is_some_and(|k| r.kid.as_deref() == Some(k))
+                }) {
                     return Err(Error::KeyRejected {
-                        kid: kid.clone(),
+                        kid: kid.to_string_lossy().into_owned(),
                         reason: bad.reason.clone(),
                         known: self.known_keys(tok, entries, token_iss(tok).as_deref()),
                     });
@@ -651,7 +648,7 @@ impl Verifier {
             .find(|(_, o)| *o == KeyOptions::supabase())
             .map(|(r, _)| r);
         if tok.alg() == "HS256" {
-            let legacy = !matches!(tok.kid(), Kid::Str(k) if is_uuid(k));
+            let legacy = !matches!(tok.kid(), Kid::Str(k) if k.as_str().is_some_and(is_uuid));
             let use_signing_keys = jwks.is_some() && !legacy;
             return Some(if self.supabase_secret() {
                 SupabaseHint::SecretMismatch {
@@ -717,8 +714,8 @@ impl Verifier {
         if let Some(issuers) = &strict.issuers {
             let iss = claims.get("iss");
             if !iss
-                .and_then(Value::as_str)
-                .is_some_and(|s| issuers.iter().any(|i| i == s))
+                .and_then(Value::as_js_str)
+                .is_some_and(|s| issuers.contains(s))
             {
                 return Err(Error::IssuerNotAllowed {
                     iss: iss.map_or_else(|| "undefined".to_string(), crate::jsfmt::stringify),

@@ -182,7 +182,7 @@ impl Parser<'_> {
 
     fn key(&self, k: &str, no: usize) -> Result<String, String> {
         match self.scalar(k, no)? {
-            Value::String(s) => Ok(s),
+            Value::String(s) => Ok(s.to_string_lossy().into_owned()),
             other => Ok(crate::jsfmt::stringify(&other)),
         }
     }
@@ -192,7 +192,7 @@ impl Parser<'_> {
         if let Some(name) = s.strip_prefix("!env ") {
             let name = name.trim();
             return (self.env)(name)
-                .map(Value::String)
+                .map(|v| Value::String(v.into()))
                 .ok_or_else(|| format!("line {no}: environment variable {name} is not set"));
         }
         if s.starts_with(['&', '*', '|', '>', '!']) {
@@ -210,7 +210,7 @@ impl Parser<'_> {
             let inner = inner
                 .strip_suffix('\'')
                 .ok_or_else(|| format!("line {no}: unterminated quoted string"))?;
-            return Ok(Value::String(inner.replace("''", "'")));
+            return Ok(Value::String(inner.replace("''", "'").into()));
         }
         if let Some(inner) = s.strip_prefix('[') {
             let inner = inner
@@ -251,7 +251,7 @@ impl Parser<'_> {
             "null" | "Null" | "NULL" | "~" => Value::Null,
             _ => match crate::json::parse(s) {
                 Ok((v @ Value::Number(_), _)) => v,
-                _ => Value::String(s.to_string()),
+                _ => Value::String(s.into()),
             },
         })
     }

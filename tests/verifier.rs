@@ -196,7 +196,8 @@ fn per_key_options_replace_the_defaults() {
         v.verify(&tok("other", 3000), NOW)
             .unwrap()
             .user_id
-            .as_deref(),
+            .as_ref()
+            .and_then(|u| u.as_str()),
         Some("f1")
     );
     assert_eq!(

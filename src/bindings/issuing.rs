@@ -7,7 +7,7 @@ use crate::Algorithm;
 fn opt_string(o: &crate::json::Object, name: &str) -> Result<Option<String>, JsValue> {
     match o.get(name) {
         None | Some(crate::json::Value::Null) => Ok(None),
-        Some(crate::json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(crate::json::Value::String(s)) => Ok(Some(s.to_string_lossy().into_owned())),
         Some(_) => Err(config_error(&ConfigError::option(name, "must be a string"))),
     }
 }
@@ -16,14 +16,14 @@ fn seconds(o: &crate::json::Object, name: &str) -> Result<Option<f64>, JsValue> 
     match o.get(name) {
         None | Some(crate::json::Value::Null) => Ok(None),
         Some(crate::json::Value::Number(n)) => Ok(Some(*n)),
-        Some(crate::json::Value::String(s)) => {
-            crate::issue::parse_duration(s).map(Some).ok_or_else(|| {
+        Some(crate::json::Value::String(s)) => crate::issue::parse_duration(&s.to_string_lossy())
+            .map(Some)
+            .ok_or_else(|| {
                 config_error(&ConfigError::option(
                     name,
                     format!("{s:?} is not a duration such as 90, 15m, 12h or 7d"),
                 ))
-            })
-        }
+            }),
         Some(_) => Err(config_error(&ConfigError::option(
             name,
             "must be seconds or a duration such as 12h",
@@ -35,7 +35,7 @@ fn string_list(o: &crate::json::Object, name: &str) -> Result<Option<Vec<String>
     use crate::json::Value;
     match o.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+        Some(Value::String(s)) => Ok(Some(vec![s.to_string_lossy().into_owned()])),
         Some(Value::Array(a)) => a
             .iter()
             .map(|v| v.as_str().map(str::to_string))
@@ -100,7 +100,7 @@ pub fn dev_token(options: &str, now: f64) -> Result<String, JsValue> {
     let key = match o.get("key") {
         None | Some(crate::json::Value::Null) => None,
         Some(v @ crate::json::Value::Object(_)) => Some(crate::jsfmt::stringify(v)),
-        Some(crate::json::Value::String(s)) => Some(s.clone()),
+        Some(crate::json::Value::String(s)) => Some(s.to_string_lossy().into_owned()),
         Some(_) => {
             return Err(config_error(&ConfigError::option(
                 "key",

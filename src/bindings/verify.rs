@@ -238,7 +238,13 @@ impl WasmVerifier {
                 }
                 slots[slot::GENERATION] = self.inner.key_generation() as f64;
                 slots[slot::HEADER_LEN] = num(v.header_json.encode_utf16().count());
-                self.last_user_id = if is_sub { None } else { v.user_id };
+                // Not `sub` itself: a number, boolean or JSON text, which is
+                // well-formed (JSON text escapes lone surrogates).
+                self.last_user_id = if is_sub {
+                    None
+                } else {
+                    v.user_id.map(|u| u.to_string_lossy().into_owned())
+                };
                 let mut out = v.header_json;
                 out.push_str(&v.payload_json);
                 out
@@ -564,7 +570,9 @@ fn result_json(v: &crate::verifier::Verified) -> String {
         r#"{{"header":{},"claims":{},"userId":{},"alg":{},"key":{}}}"#,
         v.header_json,
         v.payload_json,
-        opt(v.user_id.as_deref()),
+        v.user_id
+            .as_ref()
+            .map_or_else(|| "null".into(), crate::jsfmt::json_string),
         q(v.alg.name()),
         key_json(
             v.key.kid.as_deref(),

@@ -37,7 +37,7 @@ pub fn hs256_token(secret: &[u8], header: &str, payload: &str) -> String {
 /// A case's token: a string, or `{ runs: [[text, count], ...] }`.
 pub fn token_of(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.as_str().unwrap().to_string(),
         Value::Object(o) => {
             let Some(Value::Array(runs)) = o.get("runs") else {
                 panic!("bad token")
@@ -159,7 +159,11 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
                     ));
                 }
                 if let Some(k) = expect.get("kid") {
-                    let got_kid = v.key.kid.clone().map_or(Value::Null, Value::String);
+                    let got_kid = v
+                        .key
+                        .kid
+                        .clone()
+                        .map_or(Value::Null, |k| Value::String(k.into()));
                     if *k != got_kid {
                         p = Some(format!(
                             "key kid {} != expected {}",
@@ -169,7 +173,7 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
                     }
                 }
                 if let Some(Value::String(a)) = expect.get("alg") {
-                    if v.alg.name() != a {
+                    if *a != v.alg.name() {
                         p = Some(format!("alg {} != expected {a}", v.alg));
                     }
                 }
@@ -192,7 +196,9 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
                 let msg = e.to_string();
                 // A case states the service's configurationDetails (null for
                 // none); the attack catalogue does not.
-                let details = e.configuration_details().map_or(Value::Null, Value::String);
+                let details = e
+                    .configuration_details()
+                    .map_or(Value::Null, |d| Value::String(d.into()));
                 let want_details = expect.get("configurationDetails");
                 if want_details.is_some_and(|w| *w != details) {
                     Some(format!(
