@@ -99,6 +99,11 @@ function nowArg(opts, clock = Date.now) {
   return Math.floor(secs);
 }
 
+// A token without `parameters` (or with null) reads as this one empty object,
+// frozen like everything else a result holds: a cached result is shared by
+// every caller of the same token.
+const NO_PARAMETERS = Object.freeze({});
+
 /** A verified token. Frozen; `header` is parsed on first use. */
 class VerifiedToken {
   #headerText;
@@ -108,7 +113,7 @@ class VerifiedToken {
     this.sub = claims.sub;
     this.userId = userId;
     this.claims = claims;
-    this.parameters = claims.parameters ?? {};
+    this.parameters = claims.parameters ?? NO_PARAMETERS;
     this.expiresAt = claims.exp;
     this.alg = alg;
     this.key = key;
@@ -607,7 +612,7 @@ export class PowerSyncVerifier {
       this.#keys = [];
       this.#keysGeneration = generation;
     }
-    return (this.#keys[index] ??= Object.freeze(JSON.parse(this.#inner.keyInfo(index))));
+    return (this.#keys[index] ??= deepFreeze(JSON.parse(this.#inner.keyInfo(index))));
   }
 
   /**

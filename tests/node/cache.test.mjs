@@ -112,3 +112,64 @@ test('the cache is bounded and evicts the least recently used token', () => {
   assert.equal(v.verifySync(t1, { now: NOW }), r1, 't1 kept');
   assert.notEqual(v.verifySync(t2, { now: NOW }), r2, 't2 evicted, verified again');
 });
+
+// No caller can change what another caller sees. With the cache on, every
+// object reachable from a result (own properties and getters such as
+// `header`) must be frozen, as a hit is shared by every caller of the same
+// token; with it off, an object a result holds is either frozen or made for
+// that call alone (a fresh copy costs less than freezing on every call).
+function reachable(value, path = 'result', out = new Map()) {
+  if (value === null || typeof value !== 'object' || out.has(value)) return out;
+  out.set(value, path);
+  for (const k of Reflect.ownKeys(value)) reachable(value[k], `${path}.${String(k)}`, out);
+  const proto = Object.getPrototypeOf(value);
+  if (proto && proto !== Object.prototype && proto !== Array.prototype) {
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      if (d.get) reachable(value[k], `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+const unfrozen = (r) => [...reachable(r)].filter(([o]) => !Object.isFrozen(o)).map(([, p]) => p);
+
+test('every object reachable from a result is frozen (HS and RS, with, without and with null parameters)', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rsa = { ...publicKey.export({ format: 'jwk' }), kid: 'r', alg: 'RS256' };
+  const rsToken = (claims) => {
+    const input = `${b64(JSON.stringify({ alg: 'RS256', kid: 'r' }))}.${b64(JSON.stringify({ sub: 'u', iat: NOW, exp: NOW + 600, aud: 'x', ...claims }))}`;
+    return `${input}.${b64(sign('sha256', Buffer.from(input), privateKey))}`;
+  };
+  const bad = [];
+  for (const cache of [true, false]) {
+    const v = new PowerSyncVerifier({ jwks: { keys: [jwk('a'), rsa] }, audience: 'x', cache });
+    for (const [name, t] of [
+      ['HS, parameters', token({ parameters: { team: ['t'], nested: { a: [{ b: 1 }] } } })],
+      ['HS, no parameters', token({})],
+      ['HS, null parameters', token({ parameters: null })],
+      ['RS, parameters', rsToken({ parameters: { role: { admin: false } }, extra: [[1], { x: {} }] })],
+      ['RS, no parameters', rsToken({})],
+    ]) {
+      const results = [v.verifySync(t, { now: NOW }), await v.verify(t, { now: NOW }), v.verifySync(t, { now: NOW + 1 })];
+      if (cache) {
+        for (const r of results) bad.push(...unfrozen(r).map((p) => `${name} (cached): ${p}`));
+      } else {
+        const owner = new Map();
+        results.forEach((r, i) => {
+          for (const [o, p] of reachable(r)) {
+            if (Object.isFrozen(o)) continue;
+            if (owner.has(o) && owner.get(o) !== i) bad.push(`${name} (uncached): ${p} is shared between calls and not frozen`);
+            owner.set(o, i);
+          }
+        });
+      }
+    }
+  }
+  assert.deepEqual(bad, []);
+  // The reported case: one request cannot give the next one parameters.
+  const v = verifier();
+  const t = token({});
+  assert.throws(() => {
+    v.verifySync(t, { now: NOW }).parameters.admin = true;
+  }, TypeError);
+  assert.deepEqual(v.verifySync(t, { now: NOW }).parameters, {});
+});
