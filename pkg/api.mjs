@@ -235,6 +235,9 @@ export class PowerSyncVerifier {
   #inner;
   #js;
   #inflight = new Map();
+  // Key sets fetched so far: a verification that saw an unknown kid retries
+  // when a fetch completed after it started.
+  #fetches = 0;
   #remotes;
   #maxTokenBytes;
   // Views over wasm memory: the token buffer and the result slots (renewed when memory grows).
@@ -299,6 +302,7 @@ export class PowerSyncVerifier {
       try {
         const body = await this.#download(this.#inner.remoteUrl(i));
         this.#inner.fetched(i, body, this.#js.clock());
+        this.#fetches++;
       } catch (e) {
         this.#inner.fetchFailed(i, e?.name === 'AbortError' ? `timed out after ${this.#js.timeout} ms` : String(e?.message ?? e), this.#js.clock());
       } finally {
@@ -453,17 +457,24 @@ export class PowerSyncVerifier {
   /** #verifyWith where key sets are fetched: the service's getKeys first, and a refresh for an unknown kid. */
   async #verifyRemote(token, now, waitUntil) {
     const timedOut = await this.#prepare(waitUntil);
+    const fetches = this.#fetches;
     try {
       return await this.#verifyNow(token, now, timedOut);
     } catch (e) {
       // An unknown kid: refresh (rate-limited, as the service) and, beyond the
       // service, wait up to 3 s for it and try once more, so that a key
       // rotation does not fail the first request that uses the new key.
+      // Every request of a burst waits: the one granted the refresh, and the
+      // others for that same fetch (in flight, or completed since they
+      // started), so the rate limit still bounds the fetches of random kids.
       if (!(e instanceof VerificationError) || e.reason !== 'key_not_found') throw e;
-      const refresh = [...this.#inner.keyNotFound(this.#js.clock())];
-      if (!refresh.length) throw e;
-      const done = Promise.all(refresh.map((i) => this.#fetchSource(i, waitUntil)));
-      if ((await Promise.race([done, sleep(WAIT_MS)])) === 'timeout') throw e;
+      for (const i of this.#inner.keyNotFound(this.#js.clock())) this.#fetchSource(i, waitUntil);
+      const running = [...this.#inflight.values()].map((r) => r.promise);
+      if (running.length) {
+        if ((await Promise.race([Promise.all(running), sleep(WAIT_MS)])) === 'timeout') throw e;
+      } else if (this.#fetches === fetches) {
+        throw e;
+      }
       return this.#verifyNow(token, now, NONE);
     }
   }
