@@ -84,7 +84,7 @@ impl Params<'_> {
 
     /// A path segment or host label (identifier): ASCII letters, digits,
     /// `-` and `_`, so that it cannot end, escape or reshape its place in
-    /// the URL (`/`, `\\`, `%`, `@`, `.`, `..`).
+    /// the URL (`/`, `\`, `%`, `@`, `.`, `..`).
     fn segment(&self, name: &str) -> Result<&str, ConfigError> {
         let v = self.req(name)?;
         if !v
