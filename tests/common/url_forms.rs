@@ -31,6 +31,7 @@ pub fn run() -> (Vec<String>, usize) {
         let href = text(form, "href").map(|h| h.replace("$PORT", PORT));
         let expect = form.get("expect").unwrap().as_object().unwrap();
         for (policy, settings) in policies.iter() {
+            let policy = policy.as_str().unwrap();
             let mut ca = String::from(r#"{"jwks_uri":"#);
             quote(&mut ca, &url);
             match stringify(settings).strip_prefix('{') {
