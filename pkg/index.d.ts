@@ -125,7 +125,7 @@ export interface VerifierOptions {
 export interface PowerSyncVerifierInit extends VerifierOptions {
   jwks?: Jwks;
   jwksUri?: string | string[];
-  /** CIDR ranges, or 'local', that JWKS URLs must not point at. */
+  /** CIDR ranges, or 'local', that JWKS URLs must not point at (the host as `new URL()` reads it). */
   rejectIpRanges?: string[];
   /** 'local' plus no IPv6 literals. */
   blockLocalJwks?: boolean;
@@ -142,6 +142,7 @@ export interface VerifyOptions {
 
 /** One remote key set's state. Times are milliseconds since the epoch. */
 export interface KeySourceStatus {
+  /** The URL fetched: the WHATWG parser's `href` of the configured one. */
   url: string;
   keys: number;
   rejected: number;

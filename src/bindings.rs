@@ -45,6 +45,8 @@ fn options_object(text: &str) -> Result<crate::json::Object, JsValue> {
     }
 }
 
+pub(crate) mod url;
+
 #[cfg(feature = "verifier")]
 pub mod verify;
 #[cfg(feature = "verifier")]

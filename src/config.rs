@@ -223,7 +223,8 @@ pub fn from_provider(provider: &str, params: &str, options: &str) -> Result<Veri
         } else {
             KeyOptions::default()
         };
-        add_remote(&mut verifier, uri, key_options)?;
+        verifier.options().ip_policy.check(uri)?;
+        verifier.add_remote(uri.clone(), key_options);
     }
     finish(verifier, Vec::new(), &opts)
 }
@@ -249,7 +250,7 @@ fn optional_strings(obj: &Object, field: &str) -> Result<Vec<String>, ConfigErro
 
 fn add_remote(verifier: &mut Verifier, uri: &str, options: KeyOptions) -> Result<(), ConfigError> {
     let checked = check_jwks_uri(uri, &verifier.options().ip_policy)?;
-    verifier.add_remote(checked.url, options);
+    verifier.add_remote(checked, options);
     Ok(())
 }
 

@@ -1,15 +1,21 @@
 //! Presets for the auth providers in the PowerSync documentation: each turns
 //! a few named parameters into key sources, audiences and options.
 //! `baseUrl` replaces a preset's scheme and host (for tests and proxies).
+//!
+//! Parameters are put into URL templates, so each is held to what it names
+//! (a host name, an identifier), and every URL made is read back with the
+//! WHATWG parser: a value that would move the URL to another host than the
+//! one it names is refused.
 
 use crate::error::ConfigError;
 use crate::json::{JsString, Object, Value};
+use crate::url_policy::JwksUrl;
 
 /// What a preset configures.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Preset {
     /// JWKS URLs; `true` when the Supabase key options apply.
-    pub jwks_uris: Vec<(String, bool)>,
+    pub jwks_uris: Vec<(JwksUrl, bool)>,
     /// The Supabase legacy JWT secret.
     pub supabase_secret: Option<String>,
     pub audiences: Vec<JsString>,
@@ -57,26 +63,33 @@ impl Params<'_> {
         self.opt(name)?.ok_or_else(|| self.err(name, "is required"))
     }
 
-    /// A host name (no scheme, no path).
+    /// A host name (no scheme, no path), as the URL parser reads it: the
+    /// value must be nothing but a host (no user, port, path, query).
     fn host(&self, name: &str) -> Result<String, ConfigError> {
         let v = self.req(name)?;
         let v = v
             .strip_prefix("https://")
             .unwrap_or(v)
             .trim_end_matches('/');
-        if v.is_empty() || v.contains(['/', '?', '#', ' ', '@']) {
-            return Err(self.err(name, "must be a host name such as example.com"));
+        let bad = || self.err(name, "must be a host name such as example.com");
+        if v.is_empty() || v.contains(['/', '\\', '?', '#', '@']) {
+            return Err(bad());
         }
-        Ok(v.to_string())
+        let url = JwksUrl::parse(&format!("https://{v}/")).map_err(|_| bad())?;
+        if url.href() != format!("https://{}/", url.hostname()) {
+            return Err(bad());
+        }
+        Ok(url.hostname().to_string())
     }
 
-    /// A path segment (identifier).
+    /// A path segment or host label (identifier): ASCII letters, digits,
+    /// `-` and `_`, so that it cannot end, escape or reshape its place in
+    /// the URL (`/`, `\`, `%`, `@`, `.`, `..`).
     fn segment(&self, name: &str) -> Result<&str, ConfigError> {
         let v = self.req(name)?;
-        if v.contains(['/', '?', '#', ' ', '.'])
-            && !v
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        if !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
         {
             return Err(self.err(name, "must be an identifier, not a URL"));
         }
@@ -105,11 +118,36 @@ impl Params<'_> {
     }
 
     /// `origin + path`, or `baseUrl + path` when a base URL is given.
-    fn url(&self, origin: &str, path: &str) -> Result<String, ConfigError> {
-        Ok(match self.opt("baseUrl")? {
-            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-            None => format!("{origin}{path}"),
-        })
+    /// `field` names the parameter that went into `origin` or `path`.
+    fn url(&self, field: &str, origin: &str, path: &str) -> Result<JwksUrl, ConfigError> {
+        match self.opt("baseUrl")? {
+            Some(base) => self.join(("baseUrl", field), base, path),
+            None => self.join((field, field), origin, path),
+        }
+    }
+
+    /// `base + path`, read by the URL parser, on the host `base` names.
+    /// `fields` name the parameters that gave `base` and `path`.
+    fn join(&self, fields: (&str, &str), base: &str, path: &str) -> Result<JwksUrl, ConfigError> {
+        let base = base.trim_end_matches('/');
+        let at = |field: &str, e: ConfigError| ConfigError {
+            field: Some(field.to_string()),
+            message: format!("{} (provider {})", e.message, self.provider),
+            ..e
+        };
+        let host = JwksUrl::parse(base).map_err(|e| at(fields.0, e))?;
+        let url = JwksUrl::parse(&format!("{base}{path}")).map_err(|e| at(fields.1, e))?;
+        if url.hostname() != host.hostname() {
+            return Err(self.err(
+                fields.1,
+                &format!(
+                    "would move the JWKS URL from host {} to {}",
+                    host.hostname(),
+                    url.hostname()
+                ),
+            ));
+        }
+        Ok(url)
     }
 }
 
@@ -120,7 +158,7 @@ impl Params<'_> {
 /// use powersync_jwt::json::parse;
 /// let (params, _) = parse(r#"{"domain":"example.eu.auth0.com","audience":"https://api.example.com"}"#).unwrap();
 /// let p = preset("auth0", params.as_object().unwrap()).unwrap();
-/// assert_eq!(p.jwks_uris[0].0, "https://example.eu.auth0.com/.well-known/jwks.json");
+/// assert_eq!(p.jwks_uris[0].0.href(), "https://example.eu.auth0.com/.well-known/jwks.json");
 /// assert!(preset("auth0", &Default::default()).is_err());
 /// ```
 pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
@@ -161,7 +199,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
         }
     }
     let mut out = Preset::default();
-    let remote = |url: String| (url, false);
+    let remote = |url: JwksUrl| (url, false);
     match provider {
         "supabase" => {
             let reference = p.opt("projectRef")?;
@@ -175,6 +213,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
                 }
                 out.jwks_uris.push((
                     p.url(
+                        "projectRef",
                         &format!("https://{r}.supabase.co"),
                         "/auth/v1/.well-known/jwks.json",
                     )?,
@@ -191,6 +230,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
         "firebase" => {
             let id = p.segment("projectId")?;
             out.jwks_uris.push(remote(p.url(
+                "projectId",
                 "https://www.googleapis.com",
                 "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com",
             )?));
@@ -201,16 +241,20 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
         }
         "auth0" => {
             let domain = p.host("domain")?;
-            out.jwks_uris.push(remote(
-                p.url(&format!("https://{domain}"), "/.well-known/jwks.json")?,
-            ));
+            out.jwks_uris.push(remote(p.url(
+                "domain",
+                &format!("https://{domain}"),
+                "/.well-known/jwks.json",
+            )?));
             out.audiences = p.audiences("audience")?;
         }
         "clerk" => {
             let fapi = p.host("frontendApi")?;
-            out.jwks_uris.push(remote(
-                p.url(&format!("https://{fapi}"), "/.well-known/jwks.json")?,
-            ));
+            out.jwks_uris.push(remote(p.url(
+                "frontendApi",
+                &format!("https://{fapi}"),
+                "/.well-known/jwks.json",
+            )?));
             out.audiences = p.audiences("audience")?;
         }
         "stytch" => {
@@ -220,8 +264,11 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             } else {
                 "https://test.stytch.com"
             };
-            out.jwks_uris
-                .push(remote(p.url(host, &format!("/v1/sessions/jwks/{id}"))?));
+            out.jwks_uris.push(remote(p.url(
+                "projectId",
+                host,
+                &format!("/v1/sessions/jwks/{id}"),
+            )?));
             out.audiences = if obj.contains("audience") {
                 p.audiences("audience")?
             } else {
@@ -229,17 +276,20 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             };
         }
         "keycloak" => {
-            let base = p.req("url")?.trim_end_matches('/');
+            let base = p.req("url")?;
             let realm = p.segment("realm")?;
-            out.jwks_uris.push(remote(format!(
-                "{base}/realms/{realm}/protocol/openid-connect/certs"
-            )));
+            out.jwks_uris.push(remote(p.join(
+                ("url", "realm"),
+                base,
+                &format!("/realms/{realm}/protocol/openid-connect/certs"),
+            )?));
             out.audiences = p.audiences("audience")?;
         }
         "cognito" => {
             let region = p.segment("region")?;
             let pool = p.segment("userPoolId")?;
             out.jwks_uris.push(remote(p.url(
+                "region",
                 &format!("https://cognito-idp.{region}.amazonaws.com"),
                 &format!("/{pool}/.well-known/jwks.json"),
             )?));
@@ -248,32 +298,40 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
         "azure-ad" => {
             let tenant = p.segment("tenantId")?;
             out.jwks_uris.push(remote(p.url(
+                "tenantId",
                 "https://login.microsoftonline.com",
                 &format!("/{tenant}/discovery/v2.0/keys"),
             )?));
             out.audiences = p.audiences("audience")?;
         }
         "google" => {
-            out.jwks_uris.push(remote(
-                p.url("https://www.googleapis.com", "/oauth2/v3/certs")?,
-            ));
+            out.jwks_uris.push(remote(p.url(
+                "baseUrl",
+                "https://www.googleapis.com",
+                "/oauth2/v3/certs",
+            )?));
             out.audiences = p.audiences("audience")?;
         }
         "supertokens" => {
-            let domain = p.req("apiDomain")?.trim_end_matches('/');
+            let domain = p.req("apiDomain")?;
             let base_path = p
                 .opt("apiBasePath")?
                 .unwrap_or("/auth")
                 .trim_end_matches('/');
-            out.jwks_uris
-                .push(remote(format!("{domain}{base_path}/jwt/jwks.json")));
+            out.jwks_uris.push(remote(p.join(
+                ("apiDomain", "apiBasePath"),
+                domain,
+                &format!("{base_path}/jwt/jwks.json"),
+            )?));
             out.audiences = p.audiences("audience")?;
         }
         "workos" => {
             let id = p.segment("clientId")?;
-            out.jwks_uris.push(remote(
-                p.url("https://api.workos.com", &format!("/sso/jwks/{id}"))?,
-            ));
+            out.jwks_uris.push(remote(p.url(
+                "clientId",
+                "https://api.workos.com",
+                &format!("/sso/jwks/{id}"),
+            )?));
             out.audiences = if obj.contains("audience") {
                 p.audiences("audience")?
             } else {
@@ -281,7 +339,8 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             };
         }
         _ => {
-            out.jwks_uris.push(remote(p.req("jwksUri")?.to_string()));
+            out.jwks_uris
+                .push(remote(JwksUrl::parse(p.req("jwksUri")?)?));
             out.audiences = p.audiences("audience")?;
         }
     }

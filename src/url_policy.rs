@@ -2,6 +2,10 @@
 //! checked against `jwks_reject_ip_ranges` (CIDRs and `local`) and
 //! `block_local_jwks`, with the service's codes and messages. Host names
 //! are not resolved here (edge runtimes cannot); see the README.
+//!
+//! A URL is read by a WHATWG URL parser, never split by hand: the policy
+//! decides on the host that parser reads, and the parser's serialisation is
+//! what gets fetched ([`JwksUrl`]).
 
 use crate::error::ConfigError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -41,9 +45,10 @@ impl IpPolicy {
         Ok(p)
     }
 
-    /// The service's check of an IP-literal host (a host name passes).
-    pub fn check_host(&self, host: &str) -> Result<(), ConfigError> {
-        let Some(ip) = parse_host_ip(host) else {
+    /// The service's check of a parsed URL's host: an IP-literal host
+    /// against the ranges (a host name passes; it is not resolved).
+    pub fn check(&self, url: &JwksUrl) -> Result<(), ConfigError> {
+        let Some(ip) = parse_host_ip(&url.hostname) else {
             return Ok(());
         };
         if self.reject_ipv6 && ip.is_ipv6() {
@@ -52,11 +57,14 @@ impl IpPolicy {
                     .with_code("PSYNC_S2202"),
             );
         }
-        let blocked = self
-            .ranges
-            .iter()
-            .any(|(net, bits)| in_cidr(ip, *net, *bits))
-            || (self.reject_local && !is_unicast(ip));
+        // An IPv4-mapped IPv6 address reaches the IPv4 host: IPv4 ranges apply to it too.
+        let mapped = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4),
+            IpAddr::V4(_) => None,
+        };
+        let blocked = self.ranges.iter().any(|(net, bits)| {
+            in_cidr(ip, *net, *bits) || mapped.is_some_and(|m| in_cidr(m, *net, *bits))
+        }) || (self.reject_local && !is_unicast(ip));
         if blocked {
             return Err(ConfigError::option(
                 "jwks_uri",
@@ -68,106 +76,118 @@ impl IpPolicy {
     }
 }
 
-/// The parts of a JWKS URL that policy needs.
+/// An http(s) URL as a WHATWG URL parser reads it (the parser `fetch` uses,
+/// and the PowerSync Service's `new URL(uri)`). It can only be made by that
+/// parse, so the host the policy checks is the host of the text fetched:
+/// [`JwksUrl::href`] is the parser's serialisation, and fetching it again
+/// reads the same host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JwksUrl {
-    pub url: String,
-    pub host: String,
+    href: String,
+    hostname: String,
 }
 
-/// Parses and checks a `jwks_uri` (or a redirect target, resolved against `base`).
+impl JwksUrl {
+    /// Parses `text` (PSYNC_S3102 when it is not a URL, PSYNC_S3103 when
+    /// the scheme is not http or https).
+    ///
+    /// ```
+    /// use powersync_jwt::url_policy::JwksUrl;
+    /// let u = JwksUrl::parse("HTTPS://B\u{00FC}cher.Example\\jwks").unwrap();
+    /// assert_eq!(u.href(), "https://xn--bcher-kva.example/jwks");
+    /// assert_eq!(u.hostname(), "xn--bcher-kva.example");
+    /// assert_eq!(JwksUrl::parse("http://%31%32%37.0.0.1/").unwrap().hostname(), "127.0.0.1");
+    /// ```
+    pub fn parse(text: &str) -> Result<JwksUrl, ConfigError> {
+        let parsed = whatwg::parse(text).ok_or_else(|| {
+            ConfigError::option("jwks_uri", format!("Invalid jwks_uri: {text}"))
+                .with_code("PSYNC_S3102")
+        })?;
+        if parsed.scheme != "http" && parsed.scheme != "https" {
+            return Err(ConfigError::option(
+                "jwks_uri",
+                format!("Only http(s) is supported for jwks_uri, got: {text}"),
+            )
+            .with_code("PSYNC_S3103"));
+        }
+        Ok(JwksUrl {
+            href: parsed.href,
+            hostname: parsed.hostname,
+        })
+    }
+
+    /// The serialised URL: what is fetched.
+    pub fn href(&self) -> &str {
+        &self.href
+    }
+
+    /// The host as the parser reads it: dotted-decimal IPv4, bracketed
+    /// compressed IPv6, or a lower-case ASCII (punycode) domain.
+    pub fn hostname(&self) -> &str {
+        &self.hostname
+    }
+
+    pub fn into_href(self) -> String {
+        self.href
+    }
+}
+
+/// Parses and checks a `jwks_uri` (or a redirect target, already resolved).
 ///
 /// ```
 /// use powersync_jwt::url_policy::{check_jwks_uri, IpPolicy};
 /// let local = IpPolicy::new(&["local".into()], false).unwrap();
 /// assert!(check_jwks_uri("https://example.com/jwks.json", &local).is_ok());
 /// assert_eq!(check_jwks_uri("https://127.0.0.1/jwks.json", &local).unwrap_err().code, "PSYNC_S2203");
+/// assert_eq!(check_jwks_uri("https://\u{FF11}\u{FF12}\u{FF17}.0.0.1/", &local).unwrap_err().code, "PSYNC_S2203");
 /// assert_eq!(check_jwks_uri("ftp://example.com/jwks.json", &local).unwrap_err().code, "PSYNC_S3103");
 /// ```
 pub fn check_jwks_uri(uri: &str, policy: &IpPolicy) -> Result<JwksUrl, ConfigError> {
-    let invalid = || {
-        ConfigError::option("jwks_uri", format!("Invalid jwks_uri: {uri}")).with_code("PSYNC_S3102")
-    };
-    let (scheme, rest) = uri.split_once("://").ok_or_else(invalid)?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme.is_empty()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
-        return Err(invalid());
-    }
-    if scheme != "http" && scheme != "https" {
-        return Err(ConfigError::option(
-            "jwks_uri",
-            format!("Only http(s) is supported for jwks_uri, got: {uri}"),
-        )
-        .with_code("PSYNC_S3103"));
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        let end = v6.find(']').ok_or_else(invalid)?;
-        format!("[{}]", v6.get(..end).unwrap_or_default())
-    } else {
-        host_port
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-    };
-    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid());
-    }
-    policy.check_host(&host)?;
-    Ok(JwksUrl {
-        url: uri.to_string(),
-        host,
-    })
+    let url = JwksUrl::parse(uri)?;
+    policy.check(&url)?;
+    Ok(url)
 }
 
-/// An IP literal host as a WHATWG URL parser reads it: `[v6]`, or IPv4 in
-/// one to four dot-separated decimal, octal (`0` prefix) or hex (`0x`) parts.
-pub fn parse_host_ip(host: &str) -> Option<IpAddr> {
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner.parse::<Ipv6Addr>().ok().map(IpAddr::V6);
+/// The IP address of a parsed URL's hostname, if it is one: `[v6]` or
+/// dotted-decimal IPv4 (the parser has already read every other IPv4 form,
+/// such as `0x7f.1`, `2130706433` or full-width digits, into this one).
+pub fn parse_host_ip(hostname: &str) -> Option<IpAddr> {
+    match hostname.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<Ipv6Addr>().ok().map(IpAddr::V6),
+        None => hostname.parse::<Ipv4Addr>().ok().map(IpAddr::V4),
     }
-    if let Ok(v6) = host.parse::<Ipv6Addr>() {
-        return Some(IpAddr::V6(v6));
+}
+
+/// The WHATWG URL parser: the JavaScript runtime's own `URL` in the wasm
+/// build (the one `fetch` applies), the `url` crate (a WHATWG URL Standard
+/// implementation with UTS #46 IDNA) in native builds and tests.
+mod whatwg {
+    pub(super) struct Parsed {
+        /// Lower case, without the trailing `:`.
+        pub scheme: String,
+        pub href: String,
+        pub hostname: String,
     }
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let parts: Vec<&str> = host.split('.').collect();
-    if parts.is_empty() || parts.len() > 4 {
-        return None;
+
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn parse(text: &str) -> Option<Parsed> {
+        let (protocol, href, hostname) = crate::bindings::url::parse(text)?;
+        Some(Parsed {
+            scheme: protocol.strip_suffix(':').unwrap_or(&protocol).to_string(),
+            href,
+            hostname,
+        })
     }
-    let mut nums = Vec::with_capacity(parts.len());
-    for p in &parts {
-        let n = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
-            if h.is_empty() {
-                Some(0)
-            } else {
-                u64::from_str_radix(h, 16).ok()
-            }
-        } else if p.len() > 1 && p.starts_with('0') {
-            u64::from_str_radix(p.get(1..).unwrap_or_default(), 8).ok()
-        } else if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
-            p.parse().ok()
-        } else {
-            None
-        };
-        nums.push(n?);
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn parse(text: &str) -> Option<Parsed> {
+        let u = url::Url::parse(text).ok()?;
+        Some(Parsed {
+            scheme: u.scheme().to_string(),
+            hostname: u.host_str().unwrap_or_default().to_string(),
+            href: u.into(),
+        })
     }
-    let (last, init) = nums.split_last()?;
-    if init.iter().any(|&n| n > 255)
-        || *last >= 256u64.pow(u32::try_from(5 - nums.len()).unwrap_or(4))
-    {
-        return None;
-    }
-    let mut v: u64 = *last;
-    for (i, n) in init.iter().enumerate() {
-        v += n << (8 * (3 - i));
-    }
-    u32::try_from(v).ok().map(|v| IpAddr::V4(Ipv4Addr::from(v)))
 }
 
 fn parse_cidr(s: &str) -> Option<(IpAddr, u8)> {
@@ -196,7 +216,7 @@ fn in_cidr(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
             };
             u128::from(a) & mask == u128::from(n) & mask
         }
-        // ipaddr.js matches an IPv4-mapped IPv6 address only against IPv6 ranges.
+        // IPv4 against IPv6 ranges and back (see `check` for IPv4-mapped addresses).
         _ => false,
     }
 }

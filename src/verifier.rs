@@ -11,7 +11,7 @@ use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::RemoteSource;
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
-use crate::url_policy::IpPolicy;
+use crate::url_policy::{IpPolicy, JwksUrl};
 use std::sync::Mutex;
 
 /// The token of an `Authorization` header value: `Bearer <token>` or
@@ -246,8 +246,9 @@ impl Verifier {
     }
 
     /// Adds a remote key set, tried after the keys already present.
-    pub fn add_remote(&mut self, url: String, options: KeyOptions) {
-        self.remotes.push((RemoteSource::new(url), options));
+    pub fn add_remote(&mut self, url: JwksUrl, options: KeyOptions) {
+        self.remotes
+            .push((RemoteSource::new(url.into_href()), options));
     }
 
     pub fn remotes(&self) -> &[(RemoteSource, KeyOptions)] {

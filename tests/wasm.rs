@@ -4,6 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
+#[path = "common/url_forms.rs"]
+mod url_forms;
 
 use powersync_jwt::bindings::{decode_unverified, parse_jwks, WasmVerifier};
 use powersync_jwt::json::{parse, Value};
@@ -19,6 +21,14 @@ fn service_case_table_in_wasm() {
 #[wasm_bindgen_test]
 fn attack_catalogue_in_wasm() {
     common::assert_table(common::ATTACK_CASES, 170);
+}
+
+/// The URL host forms through the runtime's own `URL` (the parser fetch uses).
+#[wasm_bindgen_test]
+fn url_host_forms_in_wasm() {
+    let (failures, checks) = url_forms::run();
+    assert!(checks >= 200, "{checks} checks");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[wasm_bindgen_test]

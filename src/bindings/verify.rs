@@ -426,7 +426,7 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = checkUrl)]
     pub fn check_url(&self, url: &str) -> Result<String, JsValue> {
         crate::url_policy::check_jwks_uri(url, &self.inner.options().ip_policy)
-            .map(|u| u.url)
+            .map(crate::url_policy::JwksUrl::into_href)
             .map_err(|e| config_error(&e))
     }
 
