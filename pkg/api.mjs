@@ -31,15 +31,45 @@ export class ConfigError extends Error {
   }
 }
 
-// Errors cross the boundary as JSON text; anything else (a wasm trap) is rethrown as is.
+/**
+ * Set when a call into WebAssembly may have been cut off half-way: a trap (a
+ * Rust panic aborts), a JavaScript stack overflow (RangeError) thrown while
+ * it ran, which unwinds through wasm without running the rest of the call,
+ * or wasm-bindgen's "recursive use of an object" (an object still marked busy
+ * by such a call). The module's memory may then hold half-made state, so
+ * from then on every call is refused with ERR_POWERSYNC_JWT_BROKEN, never
+ * answered: restart the process (or isolate) to verify again.
+ */
+let broken = null;
+
+function refuseIfBroken() {
+  if (broken !== null) {
+    throw Object.assign(new Error(`powersync-jwt: a call into WebAssembly was cut off or trapped earlier (${broken.name}: ${broken.message}); every call is refused from now on, restart the process to verify again`), { code: 'ERR_POWERSYNC_JWT_BROKEN', cause: broken });
+  }
+}
+
+/** An exception from a call into wasm that is not one of the core's decisions. */
+function hostError(e) {
+  const cutOff = e instanceof RangeError || (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
+    (e instanceof Error && e.message.startsWith('recursive use of an object detected'));
+  if (cutOff) {
+    broken ??= e;
+    // A stack overflow stays what it is for the code that caused it.
+    if (!(e instanceof RangeError)) refuseIfBroken();
+  }
+  return e;
+}
+
+// Errors cross the boundary as JSON text; anything else goes through hostError.
 function rethrow(e) {
-  if (typeof e !== 'string') throw e;
+  if (typeof e !== 'string') throw hostError(e);
   const d = JSON.parse(e);
   if (d.kind === 'config') throw new ConfigError(d.code, d.message, d.keyIndex, d.field);
   throw new VerificationError(d.code, d.reason, d.message, d.detail, d.configurationDetails);
 }
 
 function call(f) {
+  refuseIfBroken();
   try {
     return f();
   } catch (e) {
@@ -71,6 +101,7 @@ const MAX_TEXT = 16 * 1024 * 1024;
 const MALFORMED = 'Token is not a well-formed JWT. Check the token format.';
 
 function tokenArg(token, max = MAX_TEXT) {
+  refuseIfBroken();
   if (typeof token !== 'string') throw new TypeError(`token must be a string, got ${token === null ? 'null' : typeof token}`);
   // A string of more UTF-16 units than the byte limit is over it in UTF-8 too: refuse before copying.
   if (token.length > max) throw new VerificationError('PSYNC_S2101', 'token_too_large', MALFORMED, `token is over the ${max}-byte limit`);
@@ -557,7 +588,13 @@ export class PowerSyncVerifier {
 
   /** Verifies the `len` bytes of the token buffer; returns the core's text. */
   #run(len, now, timedOut, defer, answers) {
-    const text = this.#inner.verifyBuffer(len, now, timedOut, defer, answers);
+    refuseIfBroken();
+    let text;
+    try {
+      text = this.#inner.verifyBuffer(len, now, timedOut, defer, answers);
+    } catch (e) {
+      throw hostError(e);
+    }
     if (this.#slots.length === 0) this.#slots = new Float64Array(memory.buffer, this.#inner.slots(), SLOT_COUNT);
     return text;
   }
@@ -615,7 +652,12 @@ export class PowerSyncVerifier {
    * generation and whose time checks pass at `now`; undefined otherwise.
    */
   #cached(len, now) {
-    return this.#caching ? this.#inner.cached(len, now) : undefined;
+    if (!this.#caching) return undefined;
+    try {
+      return this.#inner.cached(len, now);
+    } catch (e) {
+      throw hostError(e);
+    }
   }
 
   #key(index, generation) {
@@ -634,7 +676,7 @@ export class PowerSyncVerifier {
     const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
     const timedOut = this.#remotes ? await this.#prepare(options?.waitUntil) : [];
-    const r = JSON.parse(this.#inner.explain(t, now, timedOut.length ? Uint32Array.from(timedOut) : undefined));
+    const r = JSON.parse(call(() => this.#inner.explain(t, now, timedOut.length ? Uint32Array.from(timedOut) : undefined)));
     if (r.result) r.result = resultObject(r.result);
     if (r.error) {
       const e = r.error;

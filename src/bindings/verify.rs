@@ -209,7 +209,7 @@ impl WasmVerifier {
             }
             slots[slot::PROVISIONAL] = 1.0;
             CALL.with(|c| {
-                if let Some(p) = c.borrow().pending.first() {
+                if let Some(p) = c.try_borrow().ok().as_ref().and_then(|c| c.pending.first()) {
                     slots[slot::P_KEY] = f64::from(p.key);
                     slots[slot::P_ALG] = f64::from(alg_index(p.alg));
                     slots[slot::P_DATA] = num(p.input.as_ptr() as usize);
@@ -324,6 +324,7 @@ impl WasmVerifier {
 
     /// Verifies and explains: JSON text `{"valid":…,"checks":[…],"result":…|"error":…}`.
     pub fn explain(&self, token: &str, now: f64, timed_out: Option<Vec<u32>>) -> String {
+        checks_on_the_spot();
         let timed_out = timed_out_list(timed_out);
         let result = self
             .inner
@@ -714,6 +715,7 @@ pub fn verify_jws(compact: &str, keys: &str, algorithms: &str) -> Result<JwsResu
             })
             .collect::<Result<_, _>>()?
     };
+    checks_on_the_spot();
     let v = jws::verify_jws_with(compact, &set, &allowed, &HostBackend)
         .map_err(|e| verification_error(&e))?;
     Ok(JwsResult {
@@ -828,10 +830,9 @@ impl Defer {
     }
 }
 
-/// The state of the verification under way.
+/// The checks of the deferred verification under way (see [`MODE`]).
 #[derive(Default)]
 struct Call {
-    defer: Defer,
     /// (key id, algorithm index, verdict: 1 valid, 0 invalid, 2 check in Rust).
     answers: Vec<u32>,
     pending: Vec<Pending>,
@@ -856,6 +857,19 @@ thread_local! {
     static HOST: std::cell::RefCell<Option<Host>> = const { std::cell::RefCell::new(None) };
     static KEY_IDS: std::cell::RefCell<KeyIds> = std::cell::RefCell::new(KeyIds::default());
     static CALL: std::cell::RefCell<Call> = std::cell::RefCell::new(Call::default());
+    /// How the signature checks of the call under way are made. Every export
+    /// that can reach a check sets it on entry ([`with_call`] or
+    /// [`checks_on_the_spot`]), never inheriting it: a call cut off inside
+    /// wasm (a JavaScript stack overflow unwinds through it without running
+    /// its end) must not leave a mode that another call would obey. A `Cell`
+    /// has no borrow flag to leave set.
+    static MODE: std::cell::Cell<Defer> = const { std::cell::Cell::new(Defer::Off) };
+}
+
+/// Called first by every export that can check a signature and does not
+/// defer: checks are made on the spot, whatever an earlier call left.
+fn checks_on_the_spot() {
+    MODE.with(|m| m.set(Defer::Off));
 }
 
 /// Runs `f` as a verification that defers the checks the asynchronous
@@ -863,20 +877,29 @@ thread_local! {
 /// its outcome and how many checks are pending (see [`Defer`] for what the
 /// outcome then means). Later calls (explain, verifySignature) do not
 /// defer; the pending checks stay for `pendingChecks` / `pendingBytes`.
+///
+/// The checks' record is taken with `try_borrow_mut`: if an earlier call was
+/// cut off while holding it, this call checks on the spot instead (slower,
+/// never wrong) rather than trapping.
 fn with_call<R>(defer: Defer, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -> (R, usize) {
-    CALL.with(|c| {
-        c.replace(Call {
-            defer,
-            answers: answers.unwrap_or_default(),
-            pending: Vec::new(),
-        })
+    let ready = CALL.with(|c| match c.try_borrow_mut() {
+        Ok(mut c) => {
+            *c = Call {
+                answers: answers.unwrap_or_default(),
+                pending: Vec::new(),
+            };
+            true
+        }
+        Err(_) => false,
     });
+    MODE.with(|m| m.set(if ready { defer } else { Defer::Off }));
     let r = f();
+    MODE.with(|m| m.set(Defer::Off));
     let pending = CALL.with(|c| {
-        let mut c = c.borrow_mut();
-        c.defer = Defer::Off;
-        c.answers.clear();
-        c.pending.len()
+        c.try_borrow_mut().map_or(0, |mut c| {
+            c.answers.clear();
+            c.pending.len()
+        })
     });
     (r, pending)
 }
@@ -938,7 +961,9 @@ pub fn algorithm_names() -> String {
 #[wasm_bindgen(js_name = pendingChecks)]
 pub fn pending_checks() -> String {
     CALL.with(|c| {
-        let c = c.borrow();
+        let Ok(c) = c.try_borrow() else {
+            return "[]".into();
+        };
         let items: Vec<String> = c
             .pending
             .iter()
@@ -961,7 +986,10 @@ pub fn pending_checks() -> String {
 #[wasm_bindgen(js_name = pendingBytes)]
 pub fn pending_bytes(i: usize, signature: bool) -> Vec<u8> {
     CALL.with(|c| {
-        c.borrow().pending.get(i).map_or_else(Vec::new, |p| {
+        let Ok(c) = c.try_borrow() else {
+            return Vec::new();
+        };
+        c.pending.get(i).map_or_else(Vec::new, |p| {
             if signature {
                 p.signature.clone()
             } else {
@@ -1029,7 +1057,10 @@ impl HostBackend {
         let id = key_id(key);
         let a = alg_index(alg);
         CALL.with(|c| {
-            let mut c = c.borrow_mut();
+            // Stuck since a cut-off call: no deferral, check on the spot.
+            let Ok(mut c) = c.try_borrow_mut() else {
+                return crate::PureRust.verify(alg, key, input, sig);
+            };
             let verdict = c
                 .answers
                 .chunks_exact(3)
@@ -1054,7 +1085,7 @@ impl HostBackend {
                             signature: sig.to_vec(),
                         });
                     }
-                    c.defer == Defer::Optimistic
+                    MODE.with(std::cell::Cell::get) == Defer::Optimistic
                 }
             }
         })
@@ -1069,7 +1100,15 @@ impl crate::SignatureBackend for HostBackend {
         if !crate::crypto::signature_shape_ok(&key.material, sig) {
             return false;
         }
-        if CALL.with(|c| c.borrow().defer) != Defer::Off {
+        // Tables left borrowed by a call cut off inside wasm: check in pure
+        // Rust (never wrong) instead of trapping on the borrow.
+        let free = HOST.with(|h| h.try_borrow_mut().is_ok())
+            && KEY_IDS.with(|k| k.try_borrow_mut().is_ok())
+            && CALL.with(|c| c.try_borrow_mut().is_ok());
+        if !free {
+            return crate::PureRust.verify(alg, key, input, sig);
+        }
+        if MODE.with(std::cell::Cell::get) != Defer::Off {
             return HostBackend::deferred(alg, key, input, sig);
         }
         HostBackend::sync_host(alg, key, input, sig)
@@ -1108,6 +1147,7 @@ pub fn verify_signature(
         ))
     })?;
     crate::crypto::check_key_for(a, key).map_err(|e| verification_error(&e))?;
+    checks_on_the_spot();
     Ok(match backend {
         "rust" => crate::PureRust.verify(a, key, data, signature).into(),
         "defer" => match with_call(Defer::Collect, answers, || {
