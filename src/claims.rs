@@ -1,4 +1,4 @@
-//! The claim checks, in the PowerSync Service's order (spec §2), and the
+//! The claim checks, in the PowerSync Service's order (docs/behaviour.md §2), and the
 //! user id it derives from `sub`.
 
 use crate::error::Error;

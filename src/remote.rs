@@ -1,5 +1,5 @@
 //! A JWKS fetched from a URL, cached with the PowerSync Service's rules
-//! (spec §5). The core decides; the host does the fetching and reports back.
+//! (docs/behaviour.md §5). The core decides; the host does the fetching and reports back.
 //! Times are milliseconds since the epoch, passed in.
 //!
 //! - Refresh in the background when the last granted refresh is 5 minutes old

@@ -1,5 +1,5 @@
-//! The whole decision: token shape, algorithm, key selection (spec §3),
-//! signature, claims (spec §2), audience, lifetime, parameters.
+//! The whole decision: token shape, algorithm, key selection (docs/behaviour.md §3),
+//! signature, claims (docs/behaviour.md §2), audience, lifetime, parameters.
 
 use crate::alg::Algorithm;
 use crate::cache::TokenCache;
@@ -28,7 +28,7 @@ pub fn token_from_authorization(header: &str) -> Option<&str> {
     Some(rest)
 }
 
-/// Options a key carries from its source (spec §3, last paragraph).
+/// Options a key carries from its source (docs/behaviour.md §3.4).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyOptions {
     /// When set, replaces the verifier's audiences for tokens this key verifies.
@@ -504,7 +504,7 @@ impl Verifier {
         self.verify(token, now)
     }
 
-    /// Spec §3: a token kid selects the first key with that kid and nothing
+    /// docs/behaviour.md §3: a token kid selects the first key with that kid and nothing
     /// else; otherwise kid-less keys of a matching algorithm are tried in
     /// order. Returns the index of the key that verified the signature.
     fn select_key(

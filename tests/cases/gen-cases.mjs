@@ -1,7 +1,7 @@
 // Builds tests/cases/service.json, the case table every test layer runs
 // (Rust, wasm in Node and Chromium, the packed npm package). Tokens are signed
 // with node:crypto, independently of this crate. Expectations are the
-// PowerSync Service's decisions as spec/powersync-auth.md describes them;
+// PowerSync Service's decisions as docs/behaviour.md describes them;
 // where this library deliberately differs (README, "Differences from the
 // PowerSync Service"), `service` records what the service does instead.
 // A refusal's `configurationDetails` is the text the service logs with it
@@ -65,7 +65,7 @@ const configs = {
   },
   order: {
     // A kid-less inline key before the Supabase secret: when it verifies,
-    // the default audience applies, not Supabase's (spec §10).
+    // the default audience applies, not Supabase's (docs/behaviour.md §10).
     client_auth: {
       supabase: true,
       supabase_jwt_secret: SUPABASE_SECRET,
