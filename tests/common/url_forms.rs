@@ -29,6 +29,14 @@ pub fn run() -> (Vec<String>, usize) {
         let name = text(form, "name").unwrap();
         let url = text(form, "url").unwrap().replace("$PORT", PORT);
         let href = text(form, "href").map(|h| h.replace("$PORT", PORT));
+        // Where an engine's URL parser is known to read the form otherwise
+        // (Chromium accepts a space in a host, percent-encoded), that reading
+        // is allowed too: the policy then decides on that engine's hostname
+        // and the verifier fetches exactly that engine's href.
+        let engine_href = form
+            .get("engineHref")
+            .and_then(|v| v.as_str())
+            .map(|h| h.replace("$PORT", PORT));
         let expect = form.get("expect").unwrap().as_object().unwrap();
         for (policy, settings) in policies.iter() {
             let policy = policy.as_str().unwrap();
@@ -45,6 +53,10 @@ pub fn run() -> (Vec<String>, usize) {
             let got = match from_client_auth(&ca, "") {
                 Ok(v) => {
                     let fetched = &v.remotes()[0].0.url;
+                    if href.is_none() && Some(fetched) == engine_href.as_ref() {
+                        checks += 1;
+                        continue;
+                    }
                     if Some(fetched) != href.as_ref() {
                         failures.push(format!("{name} under {policy}: fetches {fetched:?}, the parser's href is {href:?}"));
                     }
