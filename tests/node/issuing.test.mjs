@@ -16,7 +16,7 @@ const jose = await import(createRequire(join(root, 'tools/node_modules/x.js')).r
 const NOW = Math.floor(Date.now() / 1000);
 const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
-// One RSA key for the RS* rows: generating is slow in pure Rust (see the README).
+// One RSA key for the RS* rows: generating is slow in pure Rust (see docs/performance.md).
 const rsaKey = await generateKeyPair('RS256', { kid: 'rsa' });
 
 async function keyFor(alg) {
