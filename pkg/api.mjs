@@ -194,7 +194,8 @@ const S_P_DATA = 11;
 const S_P_DATA_LEN = 12;
 const S_P_SIG = 13;
 const S_P_SIG_LEN = 14;
-const SLOT_COUNT = 15;
+const S_SERIAL = 15;
+const SLOT_COUNT = 16;
 const DEFERRED = 2;
 // How the core treats checks for the asynchronous host (see `Defer` in src/bindings/verify.rs).
 const CHECK_NOW = 0;
@@ -290,12 +291,14 @@ export class PowerSyncVerifier {
       this.#js = jsOptions(options);
       this.#inner = call(() => wasm.WasmVerifier.fromOptions(jsonArg(options, 'options')));
     }
-    memory ??= wasm.wasmMemory();
-    algNames ??= wasm.algorithmNames().split(',');
-    this.#remotes = this.#inner.remoteCount();
-    this.#maxTokenBytes = this.#inner.maxTokenBytes();
-    this.#caching = this.#inner.caching();
-    this.#warnings = Object.freeze(JSON.parse(this.#inner.warnings()).map((w) => Object.freeze(w)));
+    call(() => {
+      memory ??= wasm.wasmMemory();
+      algNames ??= wasm.algorithmNames().split(',');
+      this.#remotes = this.#inner.remoteCount();
+      this.#maxTokenBytes = this.#inner.maxTokenBytes();
+      this.#caching = this.#inner.caching();
+      this.#warnings = Object.freeze(JSON.parse(this.#inner.warnings()).map((w) => Object.freeze(w)));
+    });
   }
 
   /**
@@ -331,11 +334,14 @@ export class PowerSyncVerifier {
     if (running) return running.promise;
     const promise = (async () => {
       try {
-        const body = await this.#download(this.#inner.remoteUrl(i));
-        this.#inner.fetched(i, body, this.#js.clock());
+        const body = await this.#download(call(() => this.#inner.remoteUrl(i)));
+        const at = this.#js.clock();
+        call(() => this.#inner.fetched(i, body, at));
         this.#fetches++;
       } catch (e) {
-        this.#inner.fetchFailed(i, e?.name === 'AbortError' ? `timed out after ${this.#js.timeout} ms` : String(e?.message ?? e), this.#js.clock());
+        const why = e?.name === 'AbortError' ? `timed out after ${this.#js.timeout} ms` : String(e?.message ?? e);
+        const at = this.#js.clock();
+        if (broken === null) call(() => this.#inner.fetchFailed(i, why, at));
       } finally {
         this.#inflight.delete(i);
       }
@@ -378,9 +384,11 @@ export class PowerSyncVerifier {
       // Worker request ended) is given up rather than waited on forever.
       if (running && this.#js.clock() - running.started > this.#js.timeout + WAIT_MS) {
         this.#inflight.delete(i);
-        this.#inner.fetchFailed(i, 'an earlier fetch never finished', this.#js.clock());
+        const at = this.#js.clock();
+        call(() => this.#inner.fetchFailed(i, 'an earlier fetch never finished', at));
       }
-      const plan = this.#inner.plan(i, this.#js.clock());
+      const at = this.#js.clock();
+      const plan = call(() => this.#inner.plan(i, at));
       if (plan & 1) this.#fetchSource(i, waitUntil);
       if (plan & 2) {
         const p = this.#inflight.get(i)?.promise;
@@ -398,8 +406,14 @@ export class PowerSyncVerifier {
   verifySync(token, options) {
     const t = tokenArg(token, this.#maxTokenBytes);
     const now = this.#now(options);
-    const len = this.#load(t);
-    return this.#cached(len, now) ?? this.#verifyHere(t, len, now, undefined);
+    // Every call into wasm below (the cache, the token buffer, the result's
+    // key and store) may be cut off too.
+    try {
+      const len = this.#load(t);
+      return this.#cached(len, now) ?? this.#verifyHere(t, len, now, undefined);
+    } catch (e) {
+      throw hostError(e);
+    }
   }
 
   /**
@@ -422,8 +436,9 @@ export class PowerSyncVerifier {
       const dataLength = s[S_P_DATA_LEN];
       const signature = s[S_P_SIG];
       const signatureLength = s[S_P_SIG_LEN];
+      const serial = s[S_SERIAL];
       const outcome = this.#outcome(text);
-      if (direct(alg, key, pendingJwk, data, dataLength, signature, signatureLength) === 1) return this.#finish(token, outcome, len);
+      if (direct(alg, key, () => pendingJwk(serial), data, dataLength, signature, signatureLength) === 1) return this.#finish(token, outcome, len);
     }
     // Not confirmed: the core decides with every check made on the spot.
     return this.#checkNow(token, this.#load(token), now, late);
@@ -499,7 +514,8 @@ export class PowerSyncVerifier {
       // others for that same fetch (in flight, or completed since they
       // started), so the rate limit still bounds the fetches of random kids.
       if (!(e instanceof VerificationError) || e.reason !== 'key_not_found') throw e;
-      for (const i of this.#inner.keyNotFound(this.#js.clock())) this.#fetchSource(i, waitUntil);
+      const at = this.#js.clock();
+      for (const i of call(() => this.#inner.keyNotFound(at))) this.#fetchSource(i, waitUntil);
       const running = [...this.#inflight.values()].map((r) => r.promise);
       if (running.length) {
         if ((await Promise.race([Promise.all(running), sleep(WAIT_MS)])) === 'timeout') throw e;
@@ -518,7 +534,7 @@ export class PowerSyncVerifier {
       if (hit !== undefined) return Promise.resolve(hit);
       return this.#verifyAsync(token, len, now, timedOut);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(hostError(e));
     }
   }
 
@@ -537,20 +553,26 @@ export class PowerSyncVerifier {
     const text = this.#run(len, now, late, OPTIMISTIC, undefined);
     const s = this.#slots;
     if (s[S_STATUS] !== DEFERRED && s[S_PROVISIONAL] !== 1) return Promise.resolve(this.#result(token, text, len));
-    if (s[S_PROVISIONAL] !== 1) return answerPending(host).then((answers) => this.#rounds(token, now, late, answers));
+    if (s[S_PROVISIONAL] !== 1) return answerPending(host, s[S_SERIAL]).then((answers) => this.#rounds(token, now, late, answers));
     // Everything the outcome needs is read now: other verifications may run
     // during the wait. The slots first: calls into wasm may grow its memory.
     const keyId = s[S_P_KEY];
     const algIndex = s[S_P_ALG];
+    const serial = s[S_SERIAL];
     const buffer = memory.buffer;
     const data = new Uint8Array(buffer, s[S_P_DATA], s[S_P_DATA_LEN]).slice();
     const signature = new Uint8Array(buffer, s[S_P_SIG], s[S_P_SIG_LEN]).slice();
     const outcome = this.#outcome(text);
-    return host.check(algNames[algIndex], algIndex, keyId, pendingJwk, data, signature).then(
+    return host.check(algNames[algIndex], algIndex, keyId, () => pendingJwk(serial), data, signature).then(
       (settled) => {
-        // A key set that changed meanwhile (only remote ones change) may have renumbered the keys: verify again.
-        if (settled === true && (!this.#remotes || outcome.generation === this.#inner.generation())) {
-          return this.#finish(token, outcome, -1);
+        try {
+          refuseIfBroken();
+          // A key set that changed meanwhile (only remote ones change) may have renumbered the keys: verify again.
+          if (settled === true && (!this.#remotes || outcome.generation === this.#inner.generation())) {
+            return this.#finish(token, outcome, -1);
+          }
+        } catch (e) {
+          throw hostError(e);
         }
         return this.#rounds(token, now, late, [keyId, algIndex, verdict(settled)]);
       },
@@ -565,12 +587,22 @@ export class PowerSyncVerifier {
    */
   async #rounds(token, now, late, answers) {
     for (let round = 0; round < 4; round++) {
-      const again = this.#load(token);
-      const text = this.#run(again, now, late, COLLECT, Uint32Array.from(answers));
-      if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, again);
-      answers = answers.concat(await answerPending(hosts.async));
+      let pending;
+      try {
+        const again = this.#load(token);
+        const text = this.#run(again, now, late, COLLECT, Uint32Array.from(answers));
+        if (this.#slots[S_STATUS] !== DEFERRED) return this.#result(token, text, again);
+        pending = answerPending(hosts.async, this.#slots[S_SERIAL]);
+      } catch (e) {
+        throw hostError(e);
+      }
+      answers = answers.concat(await pending);
     }
-    return this.#checkNow(token, this.#load(token), now, late);
+    try {
+      return this.#checkNow(token, this.#load(token), now, late);
+    } catch (e) {
+      throw hostError(e);
+    }
   }
 
   /** Copies the token into the core's token buffer; returns its length in bytes. */
@@ -688,30 +720,35 @@ export class PowerSyncVerifier {
   /** Fetches every remote key set now (for verifySync, or to warm up). */
   async ready() {
     const n = this.#remotes;
-    for (let i = 0; i < n; i++) this.#inner.plan(i, this.#js.clock());
+    for (let i = 0; i < n; i++) {
+      const at = this.#js.clock();
+      call(() => this.#inner.plan(i, at));
+    }
     await Promise.all([...Array(n).keys()].map((i) => this.#fetchSource(i)));
     return this.keySources();
   }
 
   /** Per remote source: url, keys, rejected, fetches, lastFetch, lastError, nextRefresh, expiresAt (ms). */
   keySources() {
-    return JSON.parse(this.#inner.status());
+    return JSON.parse(call(() => this.#inner.status()));
   }
 
   /** The fetched key sets as JSON text, to keep in Workers KV or the Cache API between isolates. */
   exportKeyCache() {
-    return this.#inner.exportCache(this.#js.clock());
+    const at = this.#js.clock();
+    return call(() => this.#inner.exportCache(at));
   }
 
   /** Restores exportKeyCache() output; returns how many sources took it (older data is ignored). */
   importKeyCache(text) {
     if (typeof text !== 'string') throw new TypeError('importKeyCache takes the text exportKeyCache returned');
-    return call(() => this.#inner.importCache(text, this.#js.clock()));
+    const at = this.#js.clock();
+    return call(() => this.#inner.importCache(text, at));
   }
 
   /** The keys in use, and why any others were not loaded. */
   describeKeys() {
-    return JSON.parse(this.#inner.describe());
+    return JSON.parse(call(() => this.#inner.describe()));
   }
 }
 
@@ -730,12 +767,14 @@ export function verifyJws(compact, jwkOrJwks, options) {
   if (!Array.isArray(algs) || algs.some((a) => typeof a !== 'string' || a.includes(','))) {
     throw new TypeError('options.algorithms must be an array of algorithm names');
   }
-  const r = call(() => wasm.verifyJws(t, keys, algs.join(',')));
-  try {
-    return { header: JSON.parse(r.header), payload: r.payload, alg: r.alg, keyIndex: r.keyIndex };
-  } finally {
-    r.free();
-  }
+  return call(() => {
+    const r = wasm.verifyJws(t, keys, algs.join(','));
+    try {
+      return { header: JSON.parse(r.header), payload: r.payload, alg: r.alg, keyIndex: r.keyIndex };
+    } finally {
+      r.free();
+    }
+  });
 }
 
 /** Decodes header and claims WITHOUT verifying anything. Never trust the result. */
@@ -820,9 +859,10 @@ export function verifySignature(alg, jwk, data, signature, options) {
   const jwkText = jsonArg(jwk, 'jwk');
   if (backend !== 'webcrypto') return call(() => wasm.verifySignature(alg, jwkText, data, signature, backend, undefined));
   return (async () => {
+    // A boolean, or the serial of the call whose check is pending.
     const first = call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', undefined));
-    if (first !== undefined) return first;
-    const answers = await answerPending(hosts.async ?? (ownWebCrypto ??= webCryptoHost()));
+    if (typeof first === 'boolean') return first;
+    const answers = await answerPending(hosts.async ?? (ownWebCrypto ??= webCryptoHost()), first);
     return call(() => wasm.verifySignature(alg, jwkText, data, signature, 'defer', Uint32Array.from(answers)));
   })();
 }
@@ -831,13 +871,18 @@ export function verifySignature(alg, jwk, data, signature, options) {
 let ownWebCrypto;
 
 /** The public JWK of the first pending check (asked for a key the host has not imported yet). */
-function pendingJwk() {
-  return JSON.parse(wasm.pendingChecks())[0].jwk;
+function pendingJwk(serial) {
+  return JSON.parse(call(() => wasm.pendingChecks(serial)))[0].jwk;
 }
 
-/** Has `host` answer the checks the last deferred call left pending (their bytes copied out first). */
-function answerPending(host) {
-  const checks = JSON.parse(wasm.pendingChecks());
-  const bytes = checks.map((_, i) => [wasm.pendingBytes(i, false), wasm.pendingBytes(i, true)]);
+/**
+ * Has `host` answer the checks deferred call `serial` left pending (their
+ * bytes copied out first); a call's serial is in its serial slot.
+ */
+function answerPending(host, serial) {
+  const [checks, bytes] = call(() => {
+    const list = JSON.parse(wasm.pendingChecks(serial));
+    return [list, list.map((_, i) => [wasm.pendingBytes(serial, i, false), wasm.pendingBytes(serial, i, true)])];
+  });
   return host.answer(checks, bytes);
 }

@@ -60,7 +60,10 @@ mod slot {
     pub const P_DATA_LEN: usize = 12;
     pub const P_SIG: usize = 13;
     pub const P_SIG_LEN: usize = 14;
-    pub const COUNT: usize = 15;
+    /// The serial of this verification's call (see [`super::SERIAL`]), which
+    /// `pendingChecks` / `pendingBytes` must be given to read its checks.
+    pub const SERIAL: usize = 15;
+    pub const COUNT: usize = 16;
 }
 
 /// A result object the JavaScript layer built for a verified token, and the
@@ -194,14 +197,15 @@ impl WasmVerifier {
         let now = whole_seconds(now);
         let bytes = self.buffer.get(..len).unwrap_or_default();
         let mode = Defer::from_code(defer);
-        let (result, pending) = match std::str::from_utf8(bytes) {
-            Ok(token) => with_call(mode, answers, || {
-                self.inner.verify_with(token, now, &timed_out)
-            }),
-            Err(_) => (Err(Error::malformed("token is not UTF-8")), 0),
-        };
+        let inner = &self.inner;
+        let (result, pending, serial) =
+            with_call(mode, answers, || match std::str::from_utf8(bytes) {
+                Ok(token) => inner.verify_with(token, now, &timed_out),
+                Err(_) => Err(Error::malformed("token is not UTF-8")),
+            });
         let slots = &mut self.slots;
         slots[slot::PROVISIONAL] = 0.0;
+        slots[slot::SERIAL] = f64::from(serial);
         if pending > 0 {
             if mode != Defer::Optimistic || pending > 1 {
                 slots[slot::STATUS] = 2.0;
@@ -833,6 +837,8 @@ impl Defer {
 /// The checks of the deferred verification under way (see [`MODE`]).
 #[derive(Default)]
 struct Call {
+    /// The serial of the call that recorded these checks (see [`SERIAL`]).
+    serial: u32,
     /// (key id, algorithm index, verdict: 1 valid, 0 invalid, 2 check in Rust).
     answers: Vec<u32>,
     pending: Vec<Pending>,
@@ -864,6 +870,10 @@ thread_local! {
     /// its end) must not leave a mode that another call would obey. A `Cell`
     /// has no borrow flag to leave set.
     static MODE: std::cell::Cell<Defer> = const { std::cell::Cell::new(Defer::Off) };
+    /// The serial of the last deferring call ([`with_call`]): its pending
+    /// checks are read by it, so that a caller never reads checks another
+    /// call left (one cut off, or one that ran in between) as its own.
+    static SERIAL: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Called first by every export that can check a signature and does not
@@ -875,16 +885,22 @@ fn checks_on_the_spot() {
 /// Runs `f` as a verification that defers the checks the asynchronous
 /// host must answer (as `defer` says), given the `answers` so far; returns
 /// its outcome and how many checks are pending (see [`Defer`] for what the
-/// outcome then means). Later calls (explain, verifySignature) do not
-/// defer; the pending checks stay for `pendingChecks` / `pendingBytes`.
+/// outcome then means) and the call's serial. Later calls (explain,
+/// verifySignature) do not defer; the pending checks stay for
+/// `pendingChecks` / `pendingBytes`, which give them for this serial only.
 ///
 /// The checks' record is taken with `try_borrow_mut`: if an earlier call was
 /// cut off while holding it, this call checks on the spot instead (slower,
 /// never wrong) rather than trapping.
-fn with_call<R>(defer: Defer, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -> (R, usize) {
+fn with_call<R>(defer: Defer, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) -> (R, usize, u32) {
+    let serial = SERIAL.with(|s| {
+        s.set(s.get().wrapping_add(1));
+        s.get()
+    });
     let ready = CALL.with(|c| match c.try_borrow_mut() {
         Ok(mut c) => {
             *c = Call {
+                serial,
                 answers: answers.unwrap_or_default(),
                 pending: Vec::new(),
             };
@@ -901,7 +917,7 @@ fn with_call<R>(defer: Defer, answers: Option<Vec<u32>>, f: impl FnOnce() -> R) 
             c.pending.len()
         })
     });
-    (r, pending)
+    (r, pending, serial)
 }
 
 /// At most this many thumbprints are remembered; then the table starts
@@ -954,14 +970,15 @@ pub fn algorithm_names() -> String {
     Algorithm::ALL.map(Algorithm::name).join(",")
 }
 
-/// The checks a deferred verification waits for, as JSON text:
-/// `[{"key":id,"alg":"RS256","jwk":{…}}]`; their bytes come from
-/// `pendingBytes`. The host answers each with `subtle.verify` and verifies
-/// again with the answers.
+/// The checks deferred call `serial` waits for (the verification's serial
+/// slot, or what `verifySignature` returned), as JSON text:
+/// `[{"key":id,"alg":"RS256","jwk":{…}}]`, empty if they are not that call's
+/// (another call started since); their bytes come from `pendingBytes`. The
+/// host answers each with `subtle.verify` and verifies again with the answers.
 #[wasm_bindgen(js_name = pendingChecks)]
-pub fn pending_checks() -> String {
+pub fn pending_checks(serial: u32) -> String {
     CALL.with(|c| {
-        let Ok(c) = c.try_borrow() else {
+        let Some(c) = c.try_borrow().ok().filter(|c| c.serial == serial) else {
             return "[]".into();
         };
         let items: Vec<String> = c
@@ -982,11 +999,12 @@ pub fn pending_checks() -> String {
     })
 }
 
-/// The signed bytes (`signature` false) or the signature of pending check `i`.
+/// The signed bytes (`signature` false) or the signature of pending check
+/// `i` of deferred call `serial` (empty if they are not that call's).
 #[wasm_bindgen(js_name = pendingBytes)]
-pub fn pending_bytes(i: usize, signature: bool) -> Vec<u8> {
+pub fn pending_bytes(serial: u32, i: usize, signature: bool) -> Vec<u8> {
     CALL.with(|c| {
-        let Ok(c) = c.try_borrow() else {
+        let Some(c) = c.try_borrow().ok().filter(|c| c.serial == serial) else {
             return Vec::new();
         };
         c.pending.get(i).map_or_else(Vec::new, |p| {
@@ -1118,9 +1136,9 @@ impl crate::SignatureBackend for HostBackend {
 
 /// A raw signature check (no token): `alg`, a public JWK (JSON text), the
 /// signed bytes and the signature, by the host's crypto (`backend` "host"),
-/// pure Rust ("rust"), or the asynchronous host ("defer": undefined until
-/// `answers` holds the check listed by `pendingChecks`). The same key and
-/// signature-shape checks as token verification apply.
+/// pure Rust ("rust"), or the asynchronous host ("defer": until `answers`
+/// holds the check, the call's serial, a number, for `pendingChecks`). The
+/// same key and signature-shape checks as token verification apply.
 #[wasm_bindgen(js_name = verifySignature)]
 pub fn verify_signature(
     alg: &str,
@@ -1153,8 +1171,8 @@ pub fn verify_signature(
         "defer" => match with_call(Defer::Collect, answers, || {
             HostBackend.verify(a, key, data, signature)
         }) {
-            (ok, 0) => ok.into(),
-            _ => JsValue::UNDEFINED,
+            (ok, 0, _) => ok.into(),
+            (_, _, serial) => f64::from(serial).into(),
         },
         _ => HostBackend.verify(a, key, data, signature).into(),
     })

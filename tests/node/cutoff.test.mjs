@@ -1,0 +1,193 @@
+// A call cut off while wasm runs, by calling it at every depth while
+// unwinding from a deep recursion: through the node entry, and to the core
+// module alone (its own instance, without the package's JavaScript layer,
+// which refuses everything once a call was cut off). verify() and the
+// WebCrypto path (inline entry) are probed afterwards; cutting them off this
+// way was tried and never happened inside wasm (their deepest point is JS). Afterwards no export
+// may accept a forgery, and every call answers correctly or refuses with
+// ERR_POWERSYNC_JWT_BROKEN. Each scenario runs in its own process (the
+// package refuses every later call once a call was cut off).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cases, installPackage, keys } from './helpers.mjs';
+
+const pkg = installPackage();
+const ES = cases.cases.find((c) => c.name === 'ES256 valid (p256)');
+const HS = cases.cases.find((c) => c.name === 'HS256 with kid');
+const SETUP = { es: ES, hs: HS, configs: cases.configs, p256: keys.p256 };
+
+// The child: `entry` is the module to import, `cut` how the recursion calls in.
+const CHILD = String.raw`
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+const [entry, cut, setupFile] = process.argv.slice(2);
+const { es, hs, configs, p256 } = JSON.parse(readFileSync(setupFile, 'utf8'));
+const b64 = (x) => Buffer.from(x).toString('base64url');
+const [h, p] = es.token.split('.');
+const claims = JSON.parse(Buffer.from(p, 'base64url'));
+// A genuine token whose verification goes deep (nested parameters) and a forgery of it.
+let nested = {};
+for (let i = 0; i < 20; i++) nested = { a: nested };
+const input = h + '.' + b64(JSON.stringify({ ...claims, parameters: nested }));
+const good = input + '.' + b64(sign('sha256', Buffer.from(input), { key: createPrivateKey({ key: p256.private, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }));
+const forged = h + '.' + b64(JSON.stringify({ ...claims, sub: 'forger' })) + '.' + b64(Buffer.alloc(64));
+const pub = { ...p256.public, alg: 'ES256' };
+const now = es.now;
+const failures = [];
+let cutOff = 0;
+const unusable = (e) => e?.code === 'ERR_POWERSYNC_JWT_BROKEN';
+
+if (entry === 'raw') {
+  // The core alone, without the package's JavaScript layer: its own
+  // instance of the verifier module. A cut-off call here leaves the module's
+  // state behind; no later call may inherit its signature-check mode.
+  const dir = new URL('./node_modules/powersync-jwt/dist/', import.meta.url);
+  const w = await import(new URL('powersync_jwt.js', dir));
+  w.initSync({ module: readFileSync(new URL('powersync_jwt_bg.wasm', dir)) });
+  const make = () => w.WasmVerifier.fromClientAuth(JSON.stringify(configs[es.config].client_auth), '');
+  const other = make();
+  const bytes = Buffer.from(good);
+  const run = (x, defer) => {
+    new Uint8Array(w.wasmMemory().buffer, x.tokenBuffer(bytes.length), bytes.length).set(bytes);
+    return x.verifyBuffer(bytes.length, now, undefined, defer, undefined);
+  };
+  run(other, 0);
+  // Until a call is cut off inside wasm (its verifier stays borrowed).
+  for (let attempt = 0; attempt < 30 && !cutOff; attempt++) {
+    const v = make();
+    run(v, 2);
+    (function dive(n) {
+      const frame = new Array(attempt % 9);
+      try { dive(n + 1); } catch {}
+      try { run(v, 2); } catch {}
+      return frame;
+    })(0);
+    try { run(v, 2); } catch { cutOff++; }
+  }
+  const probes = {
+    'verifyJws(forged)': () => w.verifyJws(forged, JSON.stringify(pub), '') && 'accepted',
+    'verifySignature(zeros, host)': () => (w.verifySignature('ES256', JSON.stringify(pub), new Uint8Array(8), new Uint8Array(64), 'host', undefined) ? 'accepted' : 'refused'),
+    'other.explain(forged)': () => (JSON.parse(other.explain(forged, now, undefined)).valid ? 'accepted' : 'refused'),
+  };
+  for (const [name, f] of Object.entries(probes)) {
+    try {
+      if (f() === 'accepted') failures.push(name + ': accepted a forgery');
+    } catch {
+      // Refused: an error text, or the module trapped. Never an acceptance.
+    }
+  }
+} else {
+  const lib = await import(entry === 'inline' ? 'powersync-jwt/inline' : 'powersync-jwt');
+  const { PowerSyncVerifier, VerificationError } = lib;
+  const make = () => PowerSyncVerifier.fromClientAuth(configs[es.config].client_auth);
+  const other = make();
+  const hsVerifier = PowerSyncVerifier.fromClientAuth(configs[hs.config].client_auth);
+  other.verifySync(good, { now });
+  await other.verify(good, { now });
+  // Until a call is cut off inside wasm: its verifier (or the module) then refuses a good token.
+  let v;
+  for (let attempt = 0; attempt < 30 && !cutOff; attempt++) {
+    v = make();
+    v.verifySync(good, { now });
+    const call = cut === 'verify' ? () => v.verify(good, { now }).catch(() => {}) : () => v.verifySync(good, { now });
+    (function dive(n) {
+      const frame = new Array(attempt % 9);
+      try { dive(n + 1); } catch {}
+      try { call(); } catch {}
+      return frame;
+    })(0);
+    try { v.verifySync(good, { now }); } catch (e) { if (!(e instanceof VerificationError)) cutOff++; }
+  }
+  const refused = (e) => e instanceof VerificationError || unusable(e);
+  // Each probe: what a correct answer is; an unusable module may refuse instead.
+  const forgery = (f) => async () => {
+    try {
+      const r = await f();
+      return r === false || r?.valid === false ? 'ok' : 'accepted a forgery';
+    } catch (e) {
+      return refused(e) ? 'ok' : 'threw ' + e?.constructor?.name + ': ' + e?.message;
+    }
+  };
+  const answers = (f, check) => async () => {
+    try {
+      return check(await f()) ? 'ok' : 'answered wrongly';
+    } catch (e) {
+      return unusable(e) ? 'ok' : 'threw ' + e?.constructor?.name + ': ' + e?.message;
+    }
+  };
+  const userOf = (r) => r?.userId === 'user-1';
+  const auth = 'Bearer ' + forged;
+  const probes = {
+    'verifyJws(forged)': forgery(() => lib.verifyJws(forged, pub)),
+    'verifySignature(zeros, host)': forgery(() => lib.verifySignature('ES256', pub, new Uint8Array(8), new Uint8Array(64))),
+    'verifySignature(zeros, webcrypto)': forgery(() => lib.verifySignature('ES256', pub, new Uint8Array(8), new Uint8Array(64), { backend: 'webcrypto' })),
+    'verifySignature(zeros, rust)': forgery(() => lib.verifySignature('ES256', pub, new Uint8Array(8), new Uint8Array(64), { backend: 'rust' })),
+    'other.explain(forged)': forgery(() => other.explain(forged, { now })),
+    'other.verifySync(forged)': forgery(() => other.verifySync(forged, { now })),
+    'other.verify(forged)': forgery(() => other.verify(forged, { now })),
+    'other.verifyAuthorization(forged)': forgery(() => other.verifyAuthorization(auth, { now })),
+    'other.verifyRequest(forged)': forgery(() => other.verifyRequest({ headers: { authorization: auth } }, { now })),
+    'cut verifier: verifySync(forged)': forgery(() => v.verifySync(forged, { now })),
+    'cut verifier: verify(forged)': forgery(() => v.verify(forged, { now })),
+    'cut verifier: explain(forged)': forgery(() => v.explain(forged, { now })),
+    'new verifier: verifySync(forged)': forgery(() => make().verifySync(forged, { now })),
+    'new verifier: verify(forged)': forgery(() => make().verify(forged, { now })),
+    'cut verifier: verifySync(good)': answers(() => v.verifySync(es.token, { now }), userOf),
+    'cut verifier: verify(good)': answers(() => v.verify(es.token, { now }), userOf),
+    'cut verifier: describeKeys()': answers(() => v.describeKeys(), (r) => r.keys.length > 0),
+    'other: verifySync(good)': answers(() => other.verifySync(es.token, { now }), userOf),
+    'HS verifier: verify(good)': answers(() => hsVerifier.verify(hs.token, { now: hs.now }), userOf),
+    'parseJwks': answers(() => lib.parseJwks({ keys: [pub] }), (r) => r.keys.length === 1),
+    'decodeUnverified': answers(() => lib.decodeUnverified(forged), (r) => r.payload.sub === 'forger'),
+    'parsePowerSyncYaml': answers(() => lib.parsePowerSyncYaml('a: 1'), (r) => r.a === 1),
+    'signToken (issuing module)': answers(() => lib.signToken({ sub: 'x', aud: 'a' }, { kty: 'oct', alg: 'HS256', k: b64('s'.repeat(32)) }, { expiresIn: 600, now }), (t) => t.split('.').length === 3),
+  };
+  for (const [name, f] of Object.entries(probes)) {
+    const outcome = await f();
+    if (outcome !== 'ok') failures.push(name + ': ' + outcome);
+  }
+}
+console.log(JSON.stringify({ cutOff, failures }));
+`;
+
+const setupFile = join(pkg.project, 'cutoff-setup.json');
+const childFile = join(pkg.project, 'cutoff-child.mjs');
+writeFileSync(setupFile, JSON.stringify(SETUP));
+writeFileSync(childFile, CHILD);
+
+const SCENARIOS = [
+  { name: 'node entry, verifySync while unwinding', entry: 'node', cut: 'verifySync' },
+  { name: 'the core alone (its own module instance), verifyBuffer while unwinding', entry: 'raw', cut: 'verifyBuffer' },
+];
+
+for (const s of SCENARIOS) {
+  test(`after a cut-off call no export accepts a forgery, and the verifier answers correctly or refuses: ${s.name}`, () => {
+    const out = execFileSync(process.execPath, [childFile, s.entry, s.cut, setupFile], { cwd: pkg.project, encoding: 'utf8' });
+    const { cutOff, failures } = JSON.parse(out.trim().split('\n').at(-1));
+    assert.ok(cutOff > 0, 'no call was cut off: the scenario did not happen');
+    assert.deepEqual(failures, []);
+  });
+}
+
+test('the pending checks of a deferred call are read by its serial only: none once another call started', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dir = join(pkg.project, 'node_modules/powersync-jwt/dist/');
+  const w = await import(join(dir, 'powersync_jwt.js'));
+  w.initSync({ module: readFileSync(join(dir, 'powersync_jwt_bg.wasm')) });
+  const pub = JSON.stringify({ ...keys.p256.public, alg: 'ES256' });
+  const data = new Uint8Array([1, 2, 3]);
+  const serial = w.verifySignature('ES256', pub, data, new Uint8Array(64), 'defer', undefined);
+  assert.equal(typeof serial, 'number', 'a pending check gives the call serial');
+  assert.equal(JSON.parse(w.pendingChecks(serial)).length, 1);
+  assert.deepEqual([...w.pendingBytes(serial, 0, false)], [...data]);
+  // Another call (here one that checks on the spot) starts: the old checks are not its.
+  assert.equal(w.verifySignature('ES256', pub, data, new Uint8Array(64), 'host', undefined), false);
+  const next = w.verifySignature('ES256', pub, new Uint8Array([9]), new Uint8Array(64), 'defer', undefined);
+  assert.notEqual(next, serial);
+  assert.deepEqual(JSON.parse(w.pendingChecks(serial)), []);
+  assert.equal(w.pendingBytes(serial, 0, false).length, 0);
+  assert.deepEqual([...w.pendingBytes(next, 0, false)], [9]);
+});
