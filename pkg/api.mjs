@@ -50,12 +50,16 @@ function refuseIfBroken() {
 
 /** An exception from a call into wasm that is not one of the core's decisions. */
 function hostError(e) {
-  const cutOff = e instanceof RangeError || (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
+  // A stack overflow is a RangeError in V8 and JavaScriptCore, an InternalError
+  // ("too much recursion") in SpiderMonkey; other RangeErrors (a typed array
+  // too long for memory, say) are thrown before wasm runs and break nothing.
+  const overflow = e instanceof Error && (e.name === 'RangeError' || e.name === 'InternalError') && /call stack|recursion/i.test(e.message);
+  const cutOff = overflow || (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
     (e instanceof Error && e.message.startsWith('recursive use of an object detected'));
   if (cutOff) {
     broken ??= e;
     // A stack overflow stays what it is for the code that caused it.
-    if (!(e instanceof RangeError)) refuseIfBroken();
+    if (!overflow) refuseIfBroken();
   }
   return e;
 }

@@ -56,7 +56,7 @@ if (entry === 'raw') {
   };
   run(other, 0);
   // Until a call is cut off inside wasm (its verifier stays borrowed).
-  for (let attempt = 0; attempt < 30 && !cutOff; attempt++) {
+  for (let attempt = 0; attempt < 200 && !cutOff; attempt++) {
     const v = make();
     run(v, 2);
     (function dive(n) {
@@ -89,7 +89,7 @@ if (entry === 'raw') {
   await other.verify(good, { now });
   // Until a call is cut off inside wasm: its verifier (or the module) then refuses a good token.
   let v;
-  for (let attempt = 0; attempt < 30 && !cutOff; attempt++) {
+  for (let attempt = 0; attempt < 200 && !cutOff; attempt++) {
     v = make();
     v.verifySync(good, { now });
     const call = cut === 'verify' ? () => v.verify(good, { now }).catch(() => {}) : () => v.verifySync(good, { now });

@@ -41,7 +41,7 @@ test('after a verification cut off by a stack overflow, no exported function ans
   const early = verifier(); // made before anything is cut off
   let v1;
   let cut = false;
-  for (let attempt = 0; attempt < 40 && !cut; attempt++) {
+  for (let attempt = 0; attempt < 200 && !cut; attempt++) {
     v1 = verifier();
     const pad = attempt % 9;
     const dive = () => {
