@@ -165,10 +165,16 @@ const SCENARIOS = [
 
 for (const s of SCENARIOS) {
   test(`after a cut-off call no export accepts a forgery, and the verifier answers correctly or refuses: ${s.name}`, () => {
-    const out = execFileSync(process.execPath, [childFile, s.entry, s.cut, setupFile], { cwd: pkg.project, encoding: 'utf8' });
-    const { cutOff, failures } = JSON.parse(out.trim().split('\n').at(-1));
+    // Where the stack runs out varies from run to run: a few fresh processes
+    // until one has a call cut off inside wasm; every run must be right.
+    let cutOff = 0;
+    for (let run = 0; run < 5 && cutOff === 0; run++) {
+      const out = execFileSync(process.execPath, [childFile, s.entry, s.cut, setupFile], { cwd: pkg.project, encoding: 'utf8' });
+      const r = JSON.parse(out.trim().split('\n').at(-1));
+      assert.deepEqual(r.failures, []);
+      cutOff = r.cutOff;
+    }
     assert.ok(cutOff > 0, 'no call was cut off: the scenario did not happen');
-    assert.deepEqual(failures, []);
   });
 }
 
