@@ -22,6 +22,49 @@ function params(alg, jwk) {
   return null;
 }
 
+// Ed25519's group order L, little-endian (RFC 8032 §5.1.7: S must be < L).
+const ED25519_L = Uint8Array.from(('edd3f55c1a631258d69cf7a2def9de14' + '00'.repeat(15) + '10').match(/../g), (h) => parseInt(h, 16));
+
+function fromBase64url(text) {
+  if (typeof text !== 'string') return null;
+  try {
+    const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a signature must be before WebCrypto is asked about it, or null for
+ * a key the check cannot read (then WebCrypto is not asked). Engines differ
+ * here: WebKitGTK's WebCrypto accepts an RSA signature that is not reduced
+ * (>= n, RFC 8017 §8.2.2) and an Ed25519 S >= L (RFC 8032 §5.1.7), both
+ * malleable forms of a valid signature. Such a signature is left to pure Rust.
+ */
+function canonical(alg, jwk) {
+  if (alg.startsWith('RS') || alg.startsWith('PS')) {
+    let n = fromBase64url(jwk?.n);
+    if (n === null) return null;
+    let i = 0;
+    while (i < n.length - 1 && n[i] === 0) i++;
+    n = n.subarray(i);
+    return (sig) => {
+      if (sig.length !== n.length) return false;
+      for (let j = 0; j < n.length; j++) if (sig[j] !== n[j]) return sig[j] < n[j];
+      return false;
+    };
+  }
+  if (alg === 'EdDSA') {
+    return (sig) => {
+      if (sig.length !== 64) return false;
+      for (let j = 31; j >= 0; j--) if (sig[32 + j] !== ED25519_L[j]) return sig[32 + j] < ED25519_L[j];
+      return false;
+    };
+  }
+  return () => true;
+}
+
 /**
  * The verdict for what a check's promise settled to: `true` valid (1),
  * `false` invalid (0), anything else, or a rejection, not checked (2).
@@ -66,12 +109,14 @@ export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
         return Promise.resolve(null); // unreadable: the core checks in pure Rust
       }
       const p = params(alg, key);
-      entry = { key: null, verify: p?.[1], ready: null };
+      const ok = canonical(alg, key);
+      entry = { key: null, verify: p?.[1], ready: null, canonical: ok ?? (() => false) };
       entry.ready = p
         ? load(p, key).then((k) => (entry.key = k), () => null)
         : Promise.resolve(null);
       keys.set(id, entry);
     }
+    if (!entry.canonical(signature)) return Promise.resolve(null); // not canonical: the core checks in pure Rust
     if (entry.key !== null) return verify(entry, data, signature);
     return entry.ready.then((k) => (k === null ? null : verify(entry, data, signature)));
   };

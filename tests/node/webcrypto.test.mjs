@@ -147,3 +147,32 @@ test('the WebCrypto host: verdicts for an unreadable JWK, a refused key, a good 
   bad[10] ^= 1;
   assert.equal(await settle(host.check('ES256', 3, 4, unreadable, data, bad)), 0, 'bad signature (the key imported before: the JWK is not asked again)');
 });
+
+// Malleable forms of a signature that some engines' WebCrypto accepts
+// (WebKitGTK: an RSA signature >= n, an Ed25519 S >= L): WebCrypto is not
+// asked about them, whatever it would answer; pure Rust decides (verdict 2).
+test('the WebCrypto host: an unreduced RSA signature and an Ed25519 S >= L are never WebCrypto\'s to accept', async () => {
+  const { webCryptoHost, verdict } = await import(join(pkg.project, 'node_modules/powersync-jwt/webcrypto.mjs'));
+  let asked = 0;
+  const yes = { importKey: (...args) => globalThis.crypto.subtle.importKey(...args), verify: async () => (asked++, true) };
+  const host = webCryptoHost(yes);
+  const settle = (p) => p.then(verdict, () => 2);
+  const data = new TextEncoder().encode('signed bytes');
+  const n = Buffer.from(keys.rsa2048.public.n, 'base64url');
+  const L = Buffer.from('edd3f55c1a631258d69cf7a2def9de14' + '00'.repeat(15) + '10', 'hex');
+  const rows = [
+    ['RS256', 1, keys.rsa2048.public, n, 'signature = n'],
+    ['PS256', 4, keys.rsa2048.public, Buffer.alloc(n.length, 0xff), 'signature > n'],
+    ['RS256', 1, keys.rsa2048.public, Buffer.concat([Buffer.alloc(1), Buffer.alloc(n.length, 1)]), 'signature longer than n'],
+    ['EdDSA', 6, keys.ed25519.public, Buffer.concat([Buffer.alloc(32, 7), L]), 'S = L'],
+    ['EdDSA', 6, keys.ed25519.public, Buffer.concat([Buffer.alloc(32, 7), Buffer.alloc(32, 0xff)]), 'S > L'],
+  ];
+  for (const [i, [alg, algIndex, jwk, sig, name]] of rows.entries()) {
+    assert.equal(await settle(host.check(alg, algIndex, 100 + i, () => jwk, data, new Uint8Array(sig))), 2, name);
+  }
+  assert.equal(asked, 0, 'WebCrypto was asked');
+  const reduced = Buffer.from(n);
+  reduced[reduced.length - 1] -= 1;
+  assert.equal(await settle(host.check('RS256', 1, 200, () => keys.rsa2048.public, data, new Uint8Array(reduced))), 1, 'n - 1 goes to WebCrypto');
+  assert.equal(asked, 1);
+});
