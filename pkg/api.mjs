@@ -231,7 +231,15 @@ function jsOptions(options) {
   };
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms, 'timeout'));
+/**
+ * `promise`, or 'timeout' after `ms`; the timer is cleared as soon as the
+ * promise settles, so that a wait never keeps a process alive by itself.
+ */
+function within(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(resolve, ms, 'timeout'); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 async function readLimited(res, maxBytes) {
   const declared = Number(res.headers.get('content-length'));
@@ -271,9 +279,6 @@ export class PowerSyncVerifier {
   #inner;
   #js;
   #inflight = new Map();
-  // Key sets fetched so far: a verification that saw an unknown kid retries
-  // when a fetch completed after it started.
-  #fetches = 0;
   #remotes;
   #maxTokenBytes;
   // Views over wasm memory: the token buffer and the result slots (renewed when memory grows).
@@ -341,7 +346,6 @@ export class PowerSyncVerifier {
         const body = await this.#download(call(() => this.#inner.remoteUrl(i)));
         const at = this.#js.clock();
         call(() => this.#inner.fetched(i, body, at));
-        this.#fetches++;
       } catch (e) {
         const why = e?.name === 'AbortError' ? `timed out after ${this.#js.timeout} ms` : String(e?.message ?? e);
         const at = this.#js.clock();
@@ -378,9 +382,14 @@ export class PowerSyncVerifier {
     }
   }
 
-  /** The service's getKeys for every remote source: expire, refresh, wait for expired keys. */
-  async #prepare(waitUntil) {
-    const timedOut = [];
+  /**
+   * The service's getKeys for every remote source: expire, refresh, wait for
+   * expired keys. NONE when no source has to be waited for (no promise, so
+   * that verifying with fresh keys takes no extra turn); else a promise of
+   * the sources whose wait (up to 3 s, side by side) ran out.
+   */
+  #prepare(waitUntil) {
+    let waits;
     const n = this.#remotes;
     for (let i = 0; i < n; i++) {
       const running = this.#inflight.get(i);
@@ -394,12 +403,11 @@ export class PowerSyncVerifier {
       const at = this.#js.clock();
       const plan = call(() => this.#inner.plan(i, at));
       if (plan & 1) this.#fetchSource(i, waitUntil);
-      if (plan & 2) {
-        const p = this.#inflight.get(i)?.promise;
-        if (p && (await Promise.race([p, sleep(WAIT_MS)])) === 'timeout') timedOut.push(i);
-      }
+      const p = plan & 2 ? this.#inflight.get(i)?.promise : undefined;
+      if (p) (waits ??= []).push(within(p, WAIT_MS).then((r) => (r === 'timeout' ? i : -1)));
     }
-    return timedOut;
+    if (waits === undefined) return NONE;
+    return Promise.all(waits).then((late) => late.filter((i) => i >= 0));
   }
 
   #now(options) {
@@ -504,42 +512,70 @@ export class PowerSyncVerifier {
     return this.#verifyNow(token, now, NONE);
   }
 
-  /** #verifyWith where key sets are fetched: the service's getKeys first, and a refresh for an unknown kid. */
-  async #verifyRemote(token, now, waitUntil) {
-    const timedOut = await this.#prepare(waitUntil);
-    const fetches = this.#fetches;
+  /**
+   * #verifyWith where key sets are fetched: the service's getKeys first
+   * (awaited only when a source must be waited for), and a refresh for an
+   * unknown kid.
+   */
+  #verifyRemote(token, now, waitUntil) {
+    const ready = this.#prepare(waitUntil);
+    if (ready === NONE) return this.#verifyOrRefresh(token, now, NONE, waitUntil);
+    return ready.then((timedOut) => this.#verifyOrRefresh(token, now, timedOut, waitUntil));
+  }
+
+  /**
+   * #verifyNow, and a refresh for an unknown kid. The keys are looked up in
+   * the synchronous part, so `key_not_found` is caught there and a
+   * verification with known keys takes the very path an inline one takes.
+   */
+  #verifyOrRefresh(token, now, timedOut, waitUntil) {
+    // Noted before the keys are looked at: a fetch that finishes after this may have brought the kid.
+    const seen = call(() => this.#inner.completedFetches());
     try {
-      return await this.#verifyNow(token, now, timedOut);
+      return this.#start(token, now, timedOut);
     } catch (e) {
-      // An unknown kid: refresh (rate-limited, as the service) and, beyond the
-      // service, wait up to 3 s for it and try once more, so that a key
-      // rotation does not fail the first request that uses the new key.
-      // Every request of a burst waits: the one granted the refresh, and the
-      // others for that same fetch (in flight, or completed since they
-      // started), so the rate limit still bounds the fetches of random kids.
-      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found') throw e;
-      const at = this.#js.clock();
-      for (const i of call(() => this.#inner.keyNotFound(at))) this.#fetchSource(i, waitUntil);
-      const running = [...this.#inflight.values()].map((r) => r.promise);
-      if (running.length) {
-        if ((await Promise.race([Promise.all(running), sleep(WAIT_MS)])) === 'timeout') throw e;
-      } else if (this.#fetches === fetches) {
-        throw e;
-      }
-      return this.#verifyNow(token, now, NONE);
+      if (!(e instanceof VerificationError) || e.reason !== 'key_not_found') return Promise.reject(hostError(e));
+      return this.#afterKeyNotFound(e, token, now, seen, waitUntil);
     }
+  }
+
+  /**
+   * An unknown kid: refresh (rate-limited, as the service) and, beyond the
+   * service, wait up to 3 s for it and try once more, so that a key rotation
+   * does not fail the first request that uses the new key. The core says
+   * what to do: every request of a burst waits for the refresh that runs (or
+   * verifies again at once if one finished since it looked at the keys);
+   * the rate limit alone decides whether a fetch starts.
+   */
+  async #afterKeyNotFound(e, token, now, seen, waitUntil) {
+    const at = this.#js.clock();
+    const plans = call(() => this.#inner.keyNotFound(at, seen));
+    if (plans.length === 0) throw e;
+    const running = [];
+    for (let i = 0; i < plans.length; i++) {
+      if (plans[i] & 1) this.#fetchSource(i, waitUntil);
+      if (plans[i] & 2) running.push(this.#inflight.get(i)?.promise);
+    }
+    // Late: the service's answer (it never waits).
+    if (running.length && (await within(Promise.all(running), WAIT_MS)) === 'timeout') throw e;
+    return this.#verifyNow(token, now, NONE);
   }
 
   /** A promise of the verification with the keys at hand (a kept result first). */
   #verifyNow(token, now, timedOut) {
     try {
-      const len = this.#load(token);
-      const hit = this.#cached(len, now);
-      if (hit !== undefined) return Promise.resolve(hit);
-      return this.#verifyAsync(token, len, now, timedOut);
+      return this.#start(token, now, timedOut);
     } catch (e) {
       return Promise.reject(hostError(e));
     }
+  }
+
+  /** #verifyNow, but what is refused without waiting is thrown. */
+  #start(token, now, timedOut) {
+    const len = this.#load(token);
+    const hit = this.#cached(len, now);
+    if (hit !== undefined) return Promise.resolve(hit);
+    return this.#verifyAsync(token, len, now, timedOut);
   }
 
   /**

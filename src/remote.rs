@@ -59,12 +59,15 @@ impl LeakyBucket {
     }
 }
 
-/// What the host should do for a source before verifying.
+/// What the host should do for a source: before verifying
+/// ([`RemoteSource::plan`]), or when no key matched a token
+/// ([`RemoteSource::on_key_not_found`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Plan {
     /// Start a fetch now (none is running and the rate limit allows it).
     pub fetch: bool,
-    /// The keys have expired: wait (up to 3 s) for the running fetch.
+    /// Wait (up to [`WAIT_MS`]) for the running fetch: before verifying,
+    /// when the keys have expired; after an unknown kid, whenever one runs.
     pub wait: bool,
 }
 
@@ -158,9 +161,24 @@ impl RemoteSource {
         Plan { fetch, wait }
     }
 
-    /// No key matched a token: refresh if the rate limit allows.
-    pub fn on_key_not_found(&mut self, now: f64) -> bool {
-        self.try_start(now)
+    /// No key matched a token: refresh if the rate limit allows, and wait
+    /// for the refresh that runs (just granted, or granted to an earlier
+    /// request of the same burst), so that a burst of tokens for a new kid
+    /// needs one fetch (docs/behaviour.md §5.5). The rate limit alone decides
+    /// whether a fetch starts: kids that never appear fetch no more.
+    pub fn on_key_not_found(&mut self, now: f64) -> Plan {
+        let fetch = self.try_start(now);
+        Plan {
+            fetch,
+            wait: self.fetching,
+        }
+    }
+
+    /// How many fetches have finished, failed ones included: a request notes
+    /// it before it looks at the keys, to learn later whether they may have
+    /// changed since.
+    pub fn completed_fetches(&self) -> u32 {
+        self.fetches
     }
 
     /// A fetch finished with a 2xx response whose body is `body`.
@@ -170,7 +188,7 @@ impl RemoteSource {
             return self.on_failure("the response is not JSON", now);
         };
         self.fetching = false;
-        self.fetches += 1;
+        self.fetches = self.fetches.wrapping_add(1);
         self.last_fetch = Some(now);
         let well_formed = matches!(&value, Value::Object(o)
             if matches!(o.get("keys"), Some(Value::Array(items)) if items.iter().all(|k| matches!(k, Value::Object(_)))));
@@ -207,7 +225,7 @@ impl RemoteSource {
     /// body too large, refused redirect). Old keys are kept.
     pub fn on_failure(&mut self, why: &str, now: f64) {
         self.fetching = false;
-        self.fetches += 1;
+        self.fetches = self.fetches.wrapping_add(1);
         self.last_fetch = Some(now);
         self.failed = true;
         self.errors = vec![Error::KeySource {

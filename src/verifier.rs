@@ -9,7 +9,7 @@ use crate::crypto::{check_key_for, PureRust, SignatureBackend};
 use crate::error::{Error, KeyDescription, KnownKeys, SupabaseHint};
 use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
-use crate::remote::RemoteSource;
+use crate::remote::{Plan, RemoteSource};
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
 use crate::url_policy::{IpPolicy, JwksUrl};
 use std::sync::Mutex;
@@ -259,16 +259,28 @@ impl Verifier {
         self.remotes.get_mut(i).map(|(r, _)| r)
     }
 
-    /// No key matched a token: the remote sources whose refresh the rate
-    /// limit allows now (the host fetches them).
-    pub fn on_key_not_found(&mut self, now_ms: f64) -> Vec<usize> {
-        (0..self.remotes.len())
-            .filter(|&i| {
-                self.remotes
-                    .get_mut(i)
-                    .is_some_and(|(r, _)| r.on_key_not_found(now_ms))
-            })
-            .collect()
+    /// Fetches finished so far, over every remote source (wrapping): a
+    /// request notes it before it looks at the keys and passes it to
+    /// [`Verifier::on_key_not_found`].
+    pub fn completed_fetches(&self) -> u32 {
+        self.remotes
+            .iter()
+            .fold(0u32, |acc, (r, _)| acc.wrapping_add(r.completed_fetches()))
+    }
+
+    /// No key matched a token of a request that noted `seen`
+    /// ([`Verifier::completed_fetches`]) before it looked at the keys. `None`:
+    /// the refusal stands (no refresh runs and none finished since). Otherwise
+    /// a [`Plan`] per remote source: the host starts the fetches, waits (up
+    /// to [`crate::remote::WAIT_MS`]) for those to wait on, then verifies once more.
+    pub fn on_key_not_found(&mut self, now_ms: f64, seen: u32) -> Option<Vec<Plan>> {
+        let changed = self.completed_fetches() != seen;
+        let plans: Vec<Plan> = self
+            .remotes
+            .iter_mut()
+            .map(|(r, _)| r.on_key_not_found(now_ms))
+            .collect();
+        (changed || plans.iter().any(|p| p.wait)).then_some(plans)
     }
 
     /// The key at `index` of [`Verified::key`] (fixed keys, then remote keys).

@@ -2,8 +2,10 @@
 //! passed in (the JS layer only fetches).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use powersync_jwt::config::from_client_auth;
 use powersync_jwt::remote::{LeakyBucket, Plan, RemoteSource};
 use powersync_jwt::url_policy::{check_jwks_uri, parse_host_ip, IpPolicy};
+use powersync_jwt::verifier::Verifier;
 
 const T0: f64 = 1_700_000_000_000.0;
 const MIN: f64 = 60_000.0;
@@ -91,12 +93,156 @@ fn key_not_found_refresh_is_rate_limited() {
     r.on_response(JWKS, T0);
     let mut fetches = 0;
     for i in 0..1000 {
-        if r.on_key_not_found(T0 + f64::from(i) * 10.0) {
+        if r.on_key_not_found(T0 + f64::from(i) * 10.0).fetch {
             fetches += 1;
             r.on_response(JWKS, T0 + f64::from(i) * 10.0);
         }
     }
     assert!(fetches <= 3, "{fetches} refreshes in 10 s");
+}
+
+/// A verifier with one remote source, fetched at `T0`.
+fn fetched_verifier() -> Verifier {
+    let mut v = from_client_auth(
+        r#"{"jwks_uri":"https://keys.example/jwks.json","audience":["a"]}"#,
+        "",
+    )
+    .unwrap();
+    let r = v.remote_mut(0).unwrap();
+    assert!(r.plan(T0).fetch);
+    r.on_response(JWKS, T0);
+    v
+}
+
+const FETCH_AND_WAIT: Option<[Plan; 1]> = Some([Plan {
+    fetch: true,
+    wait: true,
+}]);
+const WAIT: Option<[Plan; 1]> = Some([Plan {
+    fetch: false,
+    wait: true,
+}]);
+const AGAIN: Option<[Plan; 1]> = Some([Plan {
+    fetch: false,
+    wait: false,
+}]);
+
+/// What a request whose token got `key_not_found` is told to do: every
+/// request waits for the refresh that runs, not only the one granted it.
+#[test]
+fn key_not_found_decisions() {
+    type Step = fn(&mut Verifier) -> u32;
+    let seen_now: Step = |v| v.completed_fetches();
+    // (name, what happens before the request looks at the keys and what it notes,
+    //  what happens between its lookup and its key_not_found, expected)
+    let table: &[(&str, Step, fn(&mut Verifier), Option<[Plan; 1]>)] = &[
+        (
+            "the rate limit grants a refresh: fetch it and wait",
+            seen_now,
+            |_| {},
+            FETCH_AND_WAIT,
+        ),
+        (
+            "a refresh granted to an earlier request runs: wait for it",
+            |v| {
+                assert!(v
+                    .on_key_not_found(T0 + MIN, v.completed_fetches())
+                    .is_some());
+                v.completed_fetches()
+            },
+            |_| {},
+            WAIT,
+        ),
+        (
+            "a refresh finished after the lookup: verify again at once",
+            seen_now,
+            |v| {
+                assert!(v
+                    .on_key_not_found(T0 + MIN, v.completed_fetches())
+                    .is_some());
+                v.remote_mut(0).unwrap().on_response(JWKS, T0 + MIN);
+            },
+            AGAIN,
+        ),
+        (
+            "a refresh failed after the lookup: verify again at once (its error is the answer)",
+            seen_now,
+            |v| {
+                assert!(v
+                    .on_key_not_found(T0 + MIN, v.completed_fetches())
+                    .is_some());
+                v.remote_mut(0).unwrap().on_failure("HTTP 500", T0 + MIN);
+            },
+            AGAIN,
+        ),
+        (
+            "rate-limited, none running, none finished since: the refusal stands",
+            |v| {
+                assert!(v
+                    .on_key_not_found(T0 + MIN, v.completed_fetches())
+                    .is_some());
+                v.remote_mut(0).unwrap().on_response(JWKS, T0 + MIN);
+                v.completed_fetches()
+            },
+            |_| {},
+            None,
+        ),
+    ];
+    for (name, before, between, want) in table {
+        let mut v = fetched_verifier();
+        let seen = before(&mut v);
+        between(&mut v);
+        let got = v.on_key_not_found(T0 + MIN, seen);
+        assert_eq!(got.as_deref(), want.as_ref().map(|p| &p[..]), "{name}");
+    }
+}
+
+/// A burst of requests with a just-added kid: one fetch, every request waits
+/// for it; once it is back, requests that looked before it verify again.
+#[test]
+fn key_not_found_burst_shares_one_refresh() {
+    let mut v = fetched_verifier();
+    let seen = v.completed_fetches();
+    let plans: Vec<_> = (0..300)
+        .map(|i| v.on_key_not_found(T0 + MIN + f64::from(i), seen).unwrap()[0])
+        .collect();
+    assert_eq!(plans.iter().filter(|p| p.fetch).count(), 1);
+    assert!(plans.iter().all(|p| p.wait));
+    v.remote_mut(0).unwrap().on_response(JWKS, T0 + MIN + 300.0);
+    assert_eq!(
+        v.on_key_not_found(T0 + MIN + 301.0, seen).as_deref(),
+        AGAIN.as_ref().map(|p| &p[..])
+    );
+}
+
+/// Kids that never appear: refreshes only as the bucket grants them, the
+/// same number the service's LeakyBucket grants for those requests.
+#[test]
+fn key_not_found_flood_is_rate_limited() {
+    let mut v = fetched_verifier();
+    let mut bucket = LeakyBucket::new(10.0, MIN);
+    assert!(bucket.allowed(T0));
+    let (mut fetches, mut granted) = (0, 0);
+    // A request every 100 ms for 10 minutes; each fetch answers 50 ms later.
+    for i in 1..6000 {
+        let t = T0 + f64::from(i) * 100.0;
+        let seen = v.completed_fetches();
+        if let Some(plans) = v.on_key_not_found(t, seen) {
+            assert!(
+                plans[0].wait,
+                "nothing finished since the lookup: only a refresh is waited for"
+            );
+            if plans[0].fetch {
+                fetches += 1;
+                v.remote_mut(0).unwrap().on_response(JWKS, t + 50.0);
+            }
+        }
+        if bucket.allowed(t) {
+            granted += 1;
+        }
+    }
+    assert_eq!(fetches, granted);
+    assert!(fetches <= 10 + 10, "{fetches} refreshes in 10 minutes");
 }
 
 #[test]

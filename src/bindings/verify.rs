@@ -417,13 +417,23 @@ impl WasmVerifier {
         }
     }
 
-    /// No key matched: the sources to refresh now (rate-limited).
+    /// Fetches finished so far (all sources, wrapping), for `keyNotFound`.
+    #[wasm_bindgen(js_name = completedFetches)]
+    pub fn completed_fetches(&self) -> u32 {
+        self.inner.completed_fetches()
+    }
+
+    /// No key matched for a request that noted `seen` (`completedFetches`)
+    /// before verifying: empty, the refusal stands; else per source, bit 1 =
+    /// start a fetch, bit 2 = wait (up to 3 s) for the running fetch, and
+    /// then verify once more.
     #[wasm_bindgen(js_name = keyNotFound)]
-    pub fn key_not_found(&mut self, now_ms: f64) -> Vec<u32> {
+    pub fn key_not_found(&mut self, now_ms: f64, seen: u32) -> Vec<u32> {
         self.inner
-            .on_key_not_found(now_ms)
+            .on_key_not_found(now_ms, seen)
+            .unwrap_or_default()
             .into_iter()
-            .filter_map(|i| u32::try_from(i).ok())
+            .map(|p| u32::from(p.fetch) | (u32::from(p.wait) << 1))
             .collect()
     }
 
