@@ -134,10 +134,11 @@ for (const [name, lib] of Object.entries(entries)) {
     delay = 4000;
     try {
       const t0 = performance.now();
-      const settled = await Promise.allSettled(Array.from({ length: 100 }, () => v.verify(token('p256', 'new'), { now: NOW })));
-      const waited = performance.now() - t0;
+      const waits = [];
+      const settled = await Promise.allSettled(Array.from({ length: 100 }, () => v.verify(token('p256', 'new'), { now: NOW }).finally(() => waits.push(performance.now() - t0))));
       assert.deepEqual([...new Set(settled.map((s) => (s.status === 'rejected' ? `${s.reason.code} ${s.reason.reason}` : 'accepted')))], ['PSYNC_S2101 key_not_found']);
-      assert.ok(waited >= 2900 && waited < 3900, `waited ${waited} ms`);
+      // Every request waited for the refresh, none beyond the bound.
+      assert.ok(Math.min(...waits) >= 2900 && Math.max(...waits) < 3900, `waited ${Math.min(...waits)}..${Math.max(...waits)} ms`);
       await v.ready(); // joins the slow fetch
       assert.equal(hits.get(path), 2);
       assert.equal((await v.verify(token('p256', 'new'), { now: NOW })).userId, 'user-new');
