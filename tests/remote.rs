@@ -132,10 +132,11 @@ const AGAIN: Option<[Plan; 1]> = Some([Plan {
 #[test]
 fn key_not_found_decisions() {
     type Step = fn(&mut Verifier) -> u32;
+    type Case = (&'static str, Step, fn(&mut Verifier), Option<[Plan; 1]>);
     let seen_now: Step = |v| v.completed_fetches();
     // (name, what happens before the request looks at the keys and what it notes,
     //  what happens between its lookup and its key_not_found, expected)
-    let table: &[(&str, Step, fn(&mut Verifier), Option<[Plan; 1]>)] = &[
+    let table: &[Case] = &[
         (
             "the rate limit grants a refresh: fetch it and wait",
             seen_now,
