@@ -7,13 +7,14 @@ WASM_OPT := tools/node_modules/.bin/wasm-opt
 ESBUILD := tools/node_modules/.bin/esbuild
 WASM := pkg/dist/powersync_jwt_bg.wasm
 ISSUING_WASM := pkg/dist/powersync_jwt_issuing_bg.wasm
+FALLBACK_WASM := pkg/dist/powersync_jwt_fallback_bg.wasm
 # -ocimfs=100: a function with one caller is inlined only when small. The
 # engines compile each wasm function on its first call, and -Oz would
 # otherwise fold every curve's check (~70 KB) into the function an HMAC
 # check also runs, to be compiled before the first HS256 verification.
 WASM_OPT_FLAGS := -Oz -ocimfs=100 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
-SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/entries/node-esm.mjs pkg/api.mjs pkg/node-crypto.mjs pkg/async-host.mjs pkg/webcrypto.mjs Makefile
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/entries/node-esm.mjs pkg/api.mjs $(wildcard pkg/lib/*.mjs) pkg/node-crypto.mjs pkg/webcrypto.mjs Makefile
 
 .DELETE_ON_ERROR:
 .PHONY: setup build demo bench test test-rust test-wasm test-node test-fuzz fuzz lint clean
@@ -32,26 +33,32 @@ pkg/dist/index.d.cts: pkg/index.d.ts $(WASM)
 pkg/README.md: README.md
 	cp README.md pkg/README.md
 
-# Two modules from one crate: the verifier (loaded at start) and the issuing
-# module (key generation, signing; loaded on first use), each with only its
-# feature's bindings, so verifying never loads RSA key generation.
+# Three modules from one crate, each with only its feature's bindings: the
+# verifier (loaded at start; no RSA, ECDSA or EdDSA arithmetic: the runtime's
+# crypto checks those), the pure-Rust signature checks (loaded on first need)
+# and the issuing module (key generation, signing; loaded on first use).
 $(WASM): $(SRC)
 	@echo "[build] wasm-pack (release, web target): the verifier module"
 	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt \
 	  -- --no-default-features --features verifier
+	@echo "[build] wasm-pack (release, web target): the pure-Rust signature module"
+	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt_fallback \
+	  -- --no-default-features --features fallback
 	@echo "[build] wasm-pack (release, web target): the issuing module"
 	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt_issuing \
 	  -- --no-default-features --features issue
 	rm -f pkg/dist/.gitignore pkg/dist/package.json pkg/dist/README.md
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM) -o $(WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(ISSUING_WASM) -o $(ISSUING_WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(FALLBACK_WASM) -o $(FALLBACK_WASM)
 	@echo "[build] dist/node.mjs (ESM) and dist/node.cjs (CommonJS): one file each; dist/wasm-base64.mjs and dist/issuing-base64.mjs (inline entry)"
 	$(ESBUILD) pkg/entries/node-esm.mjs --bundle --format=esm --platform=node --outfile=pkg/dist/node.mjs --log-level=warning
 	$(ESBUILD) pkg/entries/node-cjs.mjs --bundle --format=cjs --platform=node --outfile=pkg/dist/node.cjs \
 	  --log-level=warning --log-override:empty-import-meta=silent
-	node -e 'const fs=require("fs");for(const [w,o] of [["$(WASM)","wasm-base64"],["$(ISSUING_WASM)","issuing-base64"]])fs.writeFileSync("pkg/dist/"+o+".mjs","export default \""+fs.readFileSync(w).toString("base64")+"\";\n")'
+	node -e 'const fs=require("fs");for(const [w,o] of [["$(WASM)","wasm-base64"],["$(FALLBACK_WASM)","fallback-base64"],["$(ISSUING_WASM)","issuing-base64"]])fs.writeFileSync("pkg/dist/"+o+".mjs","export default \""+fs.readFileSync(w).toString("base64")+"\";\n")'
 	@node scripts/smoke.mjs
 	@printf '[build] %s: %s bytes, %s gzipped\n' $(WASM) $$(stat -c %s $(WASM)) $$(gzip -9c $(WASM) | wc -c)
+	@printf '[build] %s: %s bytes, %s gzipped\n' $(FALLBACK_WASM) $$(stat -c %s $(FALLBACK_WASM)) $$(gzip -9c $(FALLBACK_WASM) | wc -c)
 	@printf '[build] %s: %s bytes, %s gzipped\n' $(ISSUING_WASM) $$(stat -c %s $(ISSUING_WASM)) $$(gzip -9c $(ISSUING_WASM) | wc -c)
 
 demo: build
@@ -65,8 +72,9 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
-	# The two shipped modules' feature sets (see the wasm build rule).
+	# The three shipped modules' feature sets (see the wasm build rule).
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features verifier -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features fallback -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features issue -- -D warnings
 
 test-rust:

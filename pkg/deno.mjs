@@ -2,11 +2,16 @@
 import source wasmModule from './dist/powersync_jwt_bg.wasm';
 import { initSync } from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
+import { hosts } from './lib/checks.mjs';
 
 initSync({ module: wasmModule });
 
 useWebCrypto();
+let fallback = null;
+hosts.fallback = {
+  get: () => fallback,
+  load: () => import('./deno-fallback.mjs').then((m) => (fallback = m.fallback)),
+};
 hosts.issuing = () => import('./deno-issuing.mjs').then((m) => m.issuing);
 
 export * from './api.mjs';

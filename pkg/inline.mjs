@@ -4,7 +4,7 @@
 import wasmBase64 from './dist/wasm-base64.mjs';
 import { initSync } from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
+import { hosts } from './lib/checks.mjs';
 
 function bytesOf(base64) {
   const binary = atob(base64);
@@ -15,6 +15,17 @@ function bytesOf(base64) {
 initSync({ module: bytesOf(wasmBase64) });
 
 useWebCrypto();
+// The pure-Rust signature checks, a second embedded module imported on first
+// need (bundlers that split code put it in its own chunk).
+let fallback = null;
+hosts.fallback = {
+  get: () => fallback,
+  load: async () => {
+    const [glue, base64] = await Promise.all([import('./dist/powersync_jwt_fallback.js'), import('./dist/fallback-base64.mjs')]);
+    glue.initSync({ module: bytesOf(base64.default) });
+    return (fallback = glue);
+  },
+};
 // The issuing module (key generation, signing) is a second embedded module,
 // imported on first use (bundlers that split code put it in its own chunk).
 hosts.issuing = async () => {

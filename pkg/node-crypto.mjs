@@ -1,13 +1,12 @@
 // The host signature check for Node.js: node:crypto, synchronous, with the
-// key objects cached by the core's key id. HMAC stays in Rust. `direct`
-// checks a provisional outcome's signature from JavaScript after the core's
-// pass; `verify`/`addKey` answer the core from inside wasm otherwise. The signed
-// bytes and the signature are read in place from wasm memory. Answers: 1
-// valid, 0 invalid, -1 key unknown (the core then sends it); a throw makes
-// the core check in pure Rust. node:crypto is loaded on the first key the
-// core sends (about 3 ms), so that an app that only checks HMAC tokens never
-// loads it.
-import { hosts } from './async-host.mjs';
+// key objects cached by RFC 7638 thumbprint. HMAC stays in Rust. It checks a
+// provisional outcome's signature (and any other check the core asks for)
+// from JavaScript, after the core's call; the bytes are read in place from
+// wasm memory. Answers: 1 valid, 0 invalid, 2 not checked (the pure-Rust
+// module then checks; Node reads it synchronously). node:crypto is loaded on
+// the first key (about 3 ms), so that an app that only checks HMAC tokens
+// never loads it.
+import { hosts } from './lib/checks.mjs';
 
 const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 
@@ -15,13 +14,21 @@ const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
  * Sets up a Node.js entry point: instantiates the verifier module from
  * `read(fileName)` (the bytes of a file beside the entry), has node:crypto
  * (`loadCrypto()`, synchronous, called on first use) check its signatures,
- * and the issuing module read on first use.
+ * and the pure-Rust module (`fallback`, its glue) read synchronously on
+ * first need.
  */
-export function setUpNode(wasm, read, loadCrypto) {
+export function setUpNode(wasm, fallback, read, loadCrypto) {
   wasm.initSync({ module: read('powersync_jwt_bg.wasm') });
-  const host = nodeHostCrypto(wasm, loadCrypto);
-  wasm.setHostCrypto(host);
-  hosts.direct = host.direct;
+  hosts.direct = nodeHostCrypto(wasm.algorithmNames().split(','), loadCrypto);
+  let loaded = null;
+  const get = () => {
+    if (loaded === null) {
+      fallback.initSync({ module: read('powersync_jwt_fallback_bg.wasm') });
+      loaded = fallback;
+    }
+    return loaded;
+  };
+  hosts.fallback = { get, load: async () => get() };
   hosts.issuing = async () => {
     const issuing = await import('./dist/powersync_jwt_issuing.js');
     issuing.initSync({ module: read('powersync_jwt_issuing_bg.wasm') });
@@ -29,13 +36,8 @@ export function setUpNode(wasm, read, loadCrypto) {
   };
 }
 
-/**
- * `wasm`: the initialised module (`wasmMemory()`, `algorithmNames()`);
- * `loadCrypto()`: node:crypto, synchronously.
- */
-function nodeHostCrypto(wasm, loadCrypto) {
-  const memory = wasm.wasmMemory();
-  const names = wasm.algorithmNames().split(',');
+/** `names`: the algorithm names; `loadCrypto()`: node:crypto, synchronously. */
+function nodeHostCrypto(names, loadCrypto) {
   let checks;
   let createPublicKey;
   // Per algorithm index: (key object, data, signature) => boolean.
@@ -57,11 +59,11 @@ function nodeHostCrypto(wasm, loadCrypto) {
       return null;
     });
   const keys = new Map();
-  const importKey = (id, jwk) => {
+  const importKey = (thumbprint, jwk) => {
     if (checks === undefined) {
       const crypto = loadCrypto();
       createPublicKey = crypto.createPublicKey;
-      checks = checksFor(crypto);
+      checks = new Map(names.map((alg, i) => [alg, checksFor(crypto)[i]]));
     }
     if (keys.size >= 1000) keys.clear();
     const key = createPublicKey({ key: jwk, format: 'jwk' });
@@ -70,35 +72,18 @@ function nodeHostCrypto(wasm, loadCrypto) {
     // its SPKI encoding is checked 1.5% faster alone, 0-4% (2% on average)
     // per verification (alternating A/B in one process). EC and Ed25519 keys
     // measured alike either way.
-    keys.set(id, jwk.kty === 'RSA' ? createPublicKey({ key: key.export({ type: 'spki', format: 'der' }), format: 'der', type: 'spki' }) : key);
+    keys.set(thumbprint, jwk.kty === 'RSA' ? createPublicKey({ key: key.export({ type: 'spki', format: 'der' }), format: 'der', type: 'spki' }) : key);
   };
-  return {
-    addKey(id, jwk) {
-      importKey(id, JSON.parse(jwk));
-    },
-    /**
-     * The check of a provisional outcome, from JavaScript: `jwk()` gives the
-     * public JWK of a key not imported yet; the bytes are read from wasm
-     * memory after that call. 1 valid, 0 invalid, 2 not checked.
-     */
-    direct(alg, id, jwk, data, dataLength, signature, signatureLength) {
-      try {
-        if (!keys.has(id)) importKey(id, jwk());
-        const answer = check(alg, id, data, dataLength, signature, signatureLength);
-        return answer === -1 ? 2 : answer;
-      } catch {
-        return 2;
-      }
-    },
-    verify: check,
+  /** (alg, thumbprint, jwkText, bytes) => 1 valid, 0 invalid, 2 not checked. */
+  return (alg, thumbprint, jwkText, bytes) => {
+    try {
+      if (!keys.has(thumbprint)) importKey(thumbprint, JSON.parse(jwkText()));
+      const checkWith = checks.get(alg);
+      if (!checkWith) return 2;
+      const [data, signature] = bytes();
+      return checkWith(keys.get(thumbprint), data, signature) ? 1 : 0;
+    } catch {
+      return 2;
+    }
   };
-
-  function check(alg, id, data, dataLength, signature, signatureLength) {
-    const key = keys.get(id);
-    if (key === undefined) return -1;
-    const checkWith = checks[alg];
-    if (!checkWith) return 2;
-    const buffer = memory.buffer;
-    return checkWith(key, new Uint8Array(buffer, data, dataLength), new Uint8Array(buffer, signature, signatureLength)) ? 1 : 0;
-  }
 }

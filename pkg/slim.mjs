@@ -3,7 +3,7 @@
 // WebAssembly.Module of dist/powersync_jwt_bg.wasm.
 import * as verifier from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
+import { hosts } from './lib/checks.mjs';
 
 let ready = false;
 
@@ -33,6 +33,23 @@ export async function initIssuing(source) {
   await instantiate(issuing, source, 'initIssuing');
   hosts.issuing = () => issuing;
 }
+
+/**
+ * For what the runtime's WebCrypto cannot check (and synchronous checks):
+ * `await initFallback(source)` with dist/powersync_jwt_fallback_bg.wasm in
+ * any form init takes. Until then such a check throws ERR_POWERSYNC_JWT_NOT_READY.
+ */
+let fallback = null;
+export async function initFallback(source) {
+  const glue = await import('./dist/powersync_jwt_fallback.js');
+  await instantiate(glue, source, 'initFallback');
+  fallback = glue;
+}
+
+hosts.fallback = {
+  get: () => fallback,
+  load: () => Promise.reject(Object.assign(new Error('powersync-jwt/slim: call `await initFallback(source)` with dist/powersync_jwt_fallback_bg.wasm first: this check needs the pure-Rust signature module'), { code: 'ERR_POWERSYNC_JWT_NOT_READY' })),
+};
 
 hosts.issuing = () => {
   throw new Error('powersync-jwt/slim: call `await initIssuing(source)` with dist/powersync_jwt_issuing_bg.wasm before issuing');

@@ -1,13 +1,11 @@
 // The asynchronous host for runtimes with WebCrypto (browsers, Workers, Deno):
-// the core records the signature check a verification needs and finishes it
-// as if the check passed; this answers it with crypto.subtle (keys imported
-// once and cached). A pass confirms the outcome; otherwise the core verifies
-// again with the answers. HMAC stays in Rust. Verdicts: 1 valid,
-// 0 invalid, 2 "check in pure Rust" (an algorithm or key the runtime's
-// WebCrypto does not take, e.g. Ed448, or P-521 where it is missing).
-// `check` hands back subtle.verify's own promise where it can (one promise
-// reaction per verification instead of two): `verdict` reads what it settles to.
-import { hosts } from './async-host.mjs';
+// the core finishes a verification as if its signature check passed and
+// returns the check; this answers it with crypto.subtle (keys imported once
+// and cached). A pass confirms the outcome; otherwise the core verifies
+// again with the verdict. HMAC stays in Rust. What the runtime's WebCrypto
+// does not take (Ed448, P-521 where it is missing, a key it refuses, a
+// malleable signature form) is answered null: the pure-Rust module checks it.
+import { hosts } from './lib/checks.mjs';
 
 const HASH = { 256: 'SHA-256', 384: 'SHA-384', 512: 'SHA-512' };
 const CURVE = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
@@ -66,20 +64,13 @@ function canonical(alg, jwk) {
 }
 
 /**
- * The verdict for what a check's promise settled to: `true` valid (1),
- * `false` invalid (0), anything else, or a rejection, not checked (2).
- */
-export function verdict(settled) {
-  return settled === true ? 1 : settled === false ? 0 : 2;
-}
-
-/**
- * A host that answers the core's signature checks with WebCrypto, keys
- * imported once and cached by the core's key id and algorithm index.
- * `check(alg, algIndex, keyId, jwk, data, signature)` → a promise for
- * `verdict()` (it may reject: not checked), where `jwk()` gives the public
- * JWK (asked only for a key not imported yet); `answer(checks, bytes)` →
- * (key, algIndex, verdict) triples for a list.
+ * A host that answers signature checks with WebCrypto, keys imported once
+ * and cached by RFC 7638 thumbprint and algorithm (at most 1000).
+ * `check(alg, thumbprint, jwkText, data, signature)` → subtle.verify's own
+ * promise where it can (one promise reaction per verification): `true`,
+ * `false`, or null (or a rejection) where WebCrypto cannot answer (the
+ * pure-Rust module then does); `jwkText()` is asked only for a key not
+ * imported yet.
  */
 export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
   const keys = new Map();
@@ -97,16 +88,16 @@ export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
       return Promise.reject(e);
     }
   };
-  const check = (alg, algIndex, keyId, jwk, data, signature) => {
-    const id = keyId * 64 + algIndex;
+  const check = (alg, thumbprint, jwkText, data, signature) => {
+    const id = `${alg} ${thumbprint}`;
     let entry = keys.get(id);
     if (entry === undefined) {
       if (keys.size >= 1000) keys.clear();
       let key;
       try {
-        key = jwk();
+        key = JSON.parse(jwkText());
       } catch {
-        return Promise.resolve(null); // unreadable: the core checks in pure Rust
+        return Promise.resolve(null); // unreadable: the pure-Rust module checks
       }
       const p = params(alg, key);
       const ok = canonical(alg, key);
@@ -116,19 +107,11 @@ export function webCryptoHost(subtle = globalThis.crypto?.subtle) {
         : Promise.resolve(null);
       keys.set(id, entry);
     }
-    if (!entry.canonical(signature)) return Promise.resolve(null); // not canonical: the core checks in pure Rust
+    if (!entry.canonical(signature)) return Promise.resolve(null); // not canonical: the pure-Rust module checks
     if (entry.key !== null) return verify(entry, data, signature);
     return entry.ready.then((k) => (k === null ? null : verify(entry, data, signature)));
   };
-  return {
-    check,
-    async answer(checks, bytes) {
-      const verdicts = await Promise.all(
-        checks.map((c, i) => check(c.alg, c.algIndex, c.key, () => c.jwk, bytes[i][0], bytes[i][1]).then(verdict, () => 2)),
-      );
-      return checks.flatMap((c, i) => [c.key, c.algIndex, verdicts[i]]);
-    },
-  };
+  return { check };
 }
 
 /** Makes WebCrypto answer the signature checks of asynchronous verifications. */

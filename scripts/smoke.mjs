@@ -15,8 +15,12 @@ const pair = await generateKeyPair('ES256', { kid: 'smoke' });
 const issued = await signToken({}, pair.privateJwk, { subject: 'issued', audience: 'smoke', expiresIn: 60 });
 const r2 = PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['smoke'] }).verifySync(issued);
 if (r2.userId !== 'issued') throw new Error(`smoke test: unexpected result ${JSON.stringify(r2)}`);
-// The same token checked in pure Rust (the inline entry has no node:crypto host).
+// The same token through the inline entry (no node:crypto host): WebCrypto,
+// then synchronously by the pure-Rust module once ready() loaded it.
 const inline = await import('../pkg/inline.mjs');
-const r3 = inline.PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['smoke'] }).verifySync(issued);
-if (r3.userId !== 'issued') throw new Error(`smoke test: unexpected result ${JSON.stringify(r3)}`);
-console.log('[build] smoke test: the built package verifies a token (node:crypto and pure Rust), and one from its issuing module');
+const inlineVerifier = inline.PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['smoke'] });
+const r3 = await inlineVerifier.verify(issued);
+await inlineVerifier.ready();
+const r4 = inlineVerifier.verifySync(issued);
+if (r3.userId !== 'issued' || r4.userId !== 'issued') throw new Error(`smoke test: unexpected results ${JSON.stringify([r3, r4])}`);
+console.log('[build] smoke test: the built package verifies a token (node:crypto, WebCrypto and the pure-Rust module), and one from its issuing module');

@@ -126,20 +126,6 @@ impl Default for Seeded {
     }
 }
 
-/// A map on the cache's hash, for small keys looked up on every verification
-/// (the wasm bindings' key ids).
-#[cfg_attr(
-    not(all(target_arch = "wasm32", feature = "verifier")),
-    allow(dead_code)
-)]
-pub(crate) type FastMap<K, V> = HashMap<K, V, Seeded>;
-/// A set on the cache's hash.
-#[cfg_attr(
-    not(all(target_arch = "wasm32", feature = "verifier")),
-    allow(dead_code)
-)]
-pub(crate) type FastSet<T> = std::collections::HashSet<T, Seeded>;
-
 impl BuildHasher for Seeded {
     type Hasher = WordHasher;
     fn build_hasher(&self) -> WordHasher {

@@ -5,7 +5,6 @@ use crate::alg::{Algorithm, Family, Hash};
 use crate::error::Error;
 use crate::jwk::{EcCurve, Key, KeyMaterial, OkpCurve};
 use hmac::{KeyInit, Mac};
-use p256::ecdsa::signature::Verifier as _;
 
 /// Checks one signature. Decisions (which key, which algorithm, key sizes)
 /// are made before a backend is called; it only answers "does it verify".
@@ -96,18 +95,19 @@ pub fn signature_shape_ok(key: &KeyMaterial, sig: &[u8]) -> bool {
 /// Pure-Rust signature checks (src/rsassa.rs for RSA, RustCrypto curves,
 /// ed25519-compact, ed448-goldilocks); works everywhere. The checks other
 /// than HMAC are kept out of line: the wasm engine compiles a function on
-/// its first call, and an HMAC check (the host backend's too) should not
-/// first compile every curve.
+/// its first call, and an HMAC check should not first compile every curve.
+#[cfg(feature = "asym")]
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PureRust;
 
+#[cfg(feature = "asym")]
 impl SignatureBackend for PureRust {
     fn verify(&self, alg: Algorithm, key: &Key, input: &[u8], sig: &[u8]) -> bool {
         if !signature_shape_ok(&key.material, sig) {
             return false;
         }
         match &key.material {
-            KeyMaterial::Oct { k } => hmac_verify(alg.hash(), k, input, sig),
+            KeyMaterial::Oct { k } => hmac_verify(alg, k, input, sig),
             KeyMaterial::Rsa { n, e } => rsa_verify(alg, n, e, input, sig),
             KeyMaterial::Ec { curve, x, y } => ecdsa_verify(*curve, x, y, input, sig),
             KeyMaterial::Okp { curve, x } => eddsa_verify(*curve, x, input, sig),
@@ -131,12 +131,15 @@ thread_local! {
     static KEYED: std::cell::RefCell<Vec<(Hash, Vec<u8>, KeyedMac)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// The cache is only ever borrowed within this function; a borrow it finds
+/// taken (a call cut off inside it) means no cache, never a trap.
 fn keyed_mac(hash: Hash, k: &[u8]) -> Option<KeyedMac> {
     let cached = KEYED.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(h, key, _)| *h == hash && key.as_slice() == k)
-            .map(|(_, _, m)| m.clone())
+        c.try_borrow().ok().and_then(|c| {
+            c.iter()
+                .find(|(h, key, _)| *h == hash && key.as_slice() == k)
+                .map(|(_, _, m)| m.clone())
+        })
     });
     if cached.is_some() {
         return cached;
@@ -147,16 +150,20 @@ fn keyed_mac(hash: Hash, k: &[u8]) -> Option<KeyedMac> {
         Hash::Sha512 => KeyedMac::Sha512(KeyInit::new_from_slice(k).ok()?),
     };
     KEYED.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= KEYED_MACS {
-            c.remove(0);
+        if let Ok(mut c) = c.try_borrow_mut() {
+            if c.len() >= KEYED_MACS {
+                c.remove(0);
+            }
+            c.push((hash, k.to_vec(), mac.clone()));
         }
-        c.push((hash, k.to_vec(), mac.clone()));
     });
     Some(mac)
 }
 
-fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
+/// An HMAC check (HS256/384/512 by `alg`'s hash), in every build: HMAC is
+/// never left to a host.
+pub fn hmac_verify(alg: Algorithm, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
+    let hash = alg.hash();
     // verify_slice compares in constant time and requires the full tag length.
     fn run<M: Mac>(mut mac: M, input: &[u8], sig: &[u8]) -> bool {
         mac.update(input);
@@ -170,6 +177,7 @@ fn hmac_verify(hash: Hash, k: &[u8], input: &[u8], sig: &[u8]) -> bool {
     }
 }
 
+#[cfg(feature = "asym")]
 #[inline(never)]
 fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> bool {
     let padding = match alg.family() {
@@ -180,6 +188,7 @@ fn rsa_verify(alg: Algorithm, n: &[u8], e: &[u8], input: &[u8], sig: &[u8]) -> b
     crate::rsassa::verify(padding, alg.hash(), n, e, input, sig)
 }
 
+#[cfg(feature = "asym")]
 #[inline(never)]
 fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) -> bool {
     let mut sec1 = Vec::with_capacity(1 + x.len() + y.len());
@@ -196,7 +205,7 @@ fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) ->
             ) else {
                 return false;
             };
-            vk.verify(input, &s).is_ok()
+            p256::ecdsa::signature::Verifier::verify(&vk, input, &s).is_ok()
         }};
     }
     match curve {
@@ -207,6 +216,7 @@ fn ecdsa_verify(curve: EcCurve, x: &[u8], y: &[u8], input: &[u8], sig: &[u8]) ->
     }
 }
 
+#[cfg(feature = "asym")]
 #[inline(never)]
 fn eddsa_verify(curve: OkpCurve, x: &[u8], input: &[u8], sig: &[u8]) -> bool {
     match curve {

@@ -3,7 +3,7 @@
 //! no claim checks.
 
 use crate::alg::Algorithm;
-use crate::crypto::{check_key_for, PureRust, SignatureBackend};
+use crate::crypto::{check_key_for, SignatureBackend};
 use crate::error::Error;
 use crate::jwk::KeyId;
 use crate::jwks::KeySet;
@@ -50,12 +50,13 @@ pub struct VerifiedJws {
 /// let v = verify_jws(token, &keys, &Algorithm::ALL).unwrap(); // RFC 7515 A.1
 /// assert_eq!(v.alg, Algorithm::HS256);
 /// ```
+#[cfg(feature = "asym")]
 pub fn verify_jws(
     compact: &str,
     keys: &KeySet,
     algorithms: &[Algorithm],
 ) -> Result<VerifiedJws, Error> {
-    verify_jws_with(compact, keys, algorithms, &PureRust)
+    verify_jws_with(compact, keys, algorithms, &crate::PureRust)
 }
 
 /// [`verify_jws`] with a chosen signature backend.

@@ -7,6 +7,7 @@
 pub mod alg;
 pub mod b64;
 pub mod cache;
+pub mod checks;
 pub mod claims;
 pub mod config;
 pub mod crypto;
@@ -21,6 +22,7 @@ pub mod jwks;
 pub mod jws;
 pub mod providers;
 pub mod remote;
+#[cfg(feature = "asym")]
 pub mod rsassa;
 pub mod token;
 pub mod url_policy;
@@ -29,7 +31,9 @@ pub mod yaml;
 
 pub use alg::Algorithm;
 pub use config::ConfigWarning;
-pub use crypto::{PureRust, SignatureBackend};
+#[cfg(feature = "asym")]
+pub use crypto::PureRust;
+pub use crypto::SignatureBackend;
 pub use error::{ConfigError, Error};
 pub use jwk::{Key, KeyAlg, KeyId, KeyIssue, KeyMaterial, KeyRules};
 pub use jwks::KeySet;

@@ -5,7 +5,7 @@ use crate::alg::Algorithm;
 use crate::cache::TokenCache;
 use crate::claims;
 use crate::config::ConfigWarning;
-use crate::crypto::{check_key_for, PureRust, SignatureBackend};
+use crate::crypto::{check_key_for, SignatureBackend};
 use crate::error::{Error, KeyDescription, KnownKeys, SupabaseHint};
 use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
@@ -179,7 +179,6 @@ pub struct Verifier {
     /// What the configuration holds that the service ignores or can never use.
     warnings: Vec<ConfigWarning>,
     options: Options,
-    backend: Box<dyn SignatureBackend>,
     cache: Option<Mutex<TokenCache<Verified>>>,
 }
 
@@ -214,15 +213,8 @@ impl Verifier {
             rejected,
             warnings: Vec::new(),
             options,
-            backend: Box::new(PureRust),
             cache,
         }
-    }
-
-    /// Replaces the signature backend.
-    pub fn with_backend(mut self, backend: Box<dyn SignatureBackend>) -> Verifier {
-        self.backend = backend;
-        self
     }
 
     /// Turns the built-in cache off, for a host that keeps verified results
@@ -288,6 +280,24 @@ impl Verifier {
         self.entries().get(index).map(|(k, _)| *k)
     }
 
+    /// The index of the key of RFC 7638 `thumbprint` (the first, if several).
+    pub fn key_index(&self, thumbprint: &str) -> Option<usize> {
+        self.keys
+            .iter()
+            .map(|e| &e.key)
+            .chain(self.remotes.iter().flat_map(|(r, _)| r.keys().iter()))
+            .position(|k| k.thumbprint == thumbprint)
+    }
+
+    /// Whether any key (fixed or fetched) is not an HMAC secret.
+    pub fn has_asymmetric_keys(&self) -> bool {
+        self.keys
+            .iter()
+            .map(|e| &e.key)
+            .chain(self.remotes.iter().flat_map(|(r, _)| r.keys().iter()))
+            .any(|k| !matches!(k.material, crate::jwk::KeyMaterial::Oct { .. }))
+    }
+
     /// Every key in source order with the options of its source.
     fn entries(&self) -> Vec<(&Key, &KeyOptions)> {
         let fixed = self.keys.iter().map(|e| (&e.key, &e.options));
@@ -318,7 +328,9 @@ impl Verifier {
         &self.options
     }
 
-    /// Verifies `token` at time `now` (unix seconds).
+    /// Verifies `token` at time `now` (unix seconds), checking signatures in
+    /// pure Rust.
+    #[cfg(feature = "asym")]
     pub fn verify(&self, token: &str, now: i64) -> Result<Verified, Error> {
         self.verify_with(token, now, &[])
     }
@@ -330,6 +342,7 @@ impl Verifier {
     /// Successful results are cached (see [`crate::cache`]); a hit is used
     /// only under the same key generation and after the time claims pass
     /// again at `now`.
+    #[cfg(feature = "asym")]
     pub fn verify_with(
         &self,
         token: &str,
@@ -339,13 +352,14 @@ impl Verifier {
         // The wasm bindings cache the result objects they build instead, so
         // a wasm32 build leaves this cache's code out.
         if cfg!(target_arch = "wasm32") || self.cache.is_none() {
-            return self.verify_uncached(token, now, timed_out);
+            return self.verify_using(token, now, timed_out, &crate::PureRust);
         }
         self.verify_map(token, now, timed_out, Verified::clone)
     }
 
     /// [`Verifier::verify_with`], handing the result to `f` (a cache hit is
     /// not copied first).
+    #[cfg(feature = "asym")]
     pub fn verify_map<R>(
         &self,
         token: &str,
@@ -366,7 +380,7 @@ impl Verifier {
                 }
             }
         }
-        let verified = self.verify_uncached(token, now, timed_out)?;
+        let verified = self.verify_using(token, now, timed_out, &crate::PureRust)?;
         let out = f(&verified);
         if let Some(c) = &self.cache {
             if let Ok(mut c) = c.lock() {
@@ -433,11 +447,15 @@ impl Verifier {
         Some((c.len(), c.hits, c.misses))
     }
 
-    fn verify_uncached(
+    /// [`Verifier::verify_with`] without the cache, with signatures checked
+    /// by `backend`: pure Rust, or a host's crypto through
+    /// [`crate::checks::HostChecks`].
+    pub fn verify_using(
         &self,
         token: &str,
         now: i64,
         timed_out: &[usize],
+        backend: &dyn SignatureBackend,
     ) -> Result<Verified, Error> {
         let tok = Token::parse(token, self.options.max_token_bytes)?;
         let alg = Algorithm::from_name(tok.alg())
@@ -446,7 +464,7 @@ impl Verifier {
                 alg: tok.alg().to_string(),
             })?;
         let entries = self.entries();
-        let index = self.select_key(&tok, alg, &entries, timed_out)?;
+        let index = self.select_key(&tok, alg, &entries, timed_out, backend)?;
         let (key, key_options) = *entries
             .get(index)
             .ok_or_else(|| self.key_not_found(&tok, &entries))?;
@@ -509,6 +527,7 @@ impl Verifier {
     /// assert_eq!(t("bearer abc"), None);
     /// assert_eq!(t("Bearer a b"), None);
     /// ```
+    #[cfg(feature = "asym")]
     pub fn verify_authorization(&self, header: Option<&str>, now: i64) -> Result<Verified, Error> {
         let token = header
             .and_then(token_from_authorization)
@@ -525,6 +544,7 @@ impl Verifier {
         alg: Algorithm,
         entries: &[(&Key, &KeyOptions)],
         timed_out: &[usize],
+        backend: &dyn SignatureBackend,
     ) -> Result<usize, Error> {
         match tok.kid() {
             Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
@@ -540,7 +560,7 @@ impl Verifier {
                             key: Some(describe(key)),
                         });
                     }
-                    return if self.signature_ok(tok, alg, key)? {
+                    return if signature_ok(tok, alg, key, backend)? {
                         Ok(i)
                     } else {
                         Err(Error::SignatureInvalid)
@@ -564,7 +584,7 @@ impl Verifier {
             if key.kid != KeyId::None || !key.matches_algorithm(tok.alg()) {
                 continue;
             }
-            if self.signature_ok(tok, alg, key)? {
+            if signature_ok(tok, alg, key, backend)? {
                 return Ok(i);
             }
         }
@@ -687,14 +707,6 @@ impl Verifier {
                 issuer: iss.to_string(),
             }
         })
-    }
-
-    /// Decodes the signature, refuses keys unfit for `alg` (the service's
-    /// verify-time errors), then asks the backend.
-    fn signature_ok(&self, tok: &Token<'_>, alg: Algorithm, key: &Key) -> Result<bool, Error> {
-        let sig = tok.signature()?;
-        check_key_for(alg, key)?;
-        Ok(self.backend.verify(alg, key, tok.signing_input(), &sig))
     }
 
     fn check_strict(
@@ -907,4 +919,17 @@ pub fn checklist(result: &Result<Verified, Error>, strict: bool) -> Vec<Check> {
             }
         })
         .collect()
+}
+
+/// Decodes the signature, refuses keys unfit for `alg` (the service's
+/// verify-time errors), then asks the backend.
+fn signature_ok(
+    tok: &Token<'_>,
+    alg: Algorithm,
+    key: &Key,
+    backend: &dyn SignatureBackend,
+) -> Result<bool, Error> {
+    let sig = tok.signature()?;
+    check_key_for(alg, key)?;
+    Ok(backend.verify(alg, key, tok.signing_input(), &sig))
 }

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as wasm from '../dist/powersync_jwt.js';
+import * as fallback from '../dist/powersync_jwt_fallback.js';
 import { setUpNode } from '../node-crypto.mjs';
 
-setUpNode(wasm, (name) => readFileSync(join(__dirname, name)), () => require('node:crypto'));
+setUpNode(wasm, fallback, (name) => readFileSync(join(__dirname, name)), () => require('node:crypto'));
 
 export * from '../api.mjs';

@@ -4,6 +4,7 @@
 // signatures are checked by node:crypto. The issuing module (key
 // generation, signing) is read on first use.
 import * as wasm from '../dist/powersync_jwt.js';
+import * as fallback from '../dist/powersync_jwt_fallback.js';
 import { setUpNode } from '../node-crypto.mjs';
 
 // Node's built-ins through process.getBuiltinModule (Node 20.16 and 22.3 on):
@@ -11,6 +12,6 @@ import { setUpNode } from '../node-crypto.mjs';
 const builtin = process.getBuiltinModule ?? (await import('node:module')).createRequire(import.meta.url);
 const { readFileSync } = builtin('node:fs');
 
-setUpNode(wasm, (name) => readFileSync(new URL(name, import.meta.url)), () => builtin('node:crypto'));
+setUpNode(wasm, fallback, (name) => readFileSync(new URL(name, import.meta.url)), () => builtin('node:crypto'));
 
 export * from '../api.mjs';

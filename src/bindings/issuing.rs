@@ -1,8 +1,10 @@
 //! The issuing side of the bindings: key pairs, signed tokens, dev tokens.
 
-use super::*;
+use super::encoding::{config_error, options_object, string as q};
+use crate::error::ConfigError;
 use crate::verifier::whole_seconds;
 use crate::Algorithm;
+use wasm_bindgen::prelude::*;
 
 fn opt_string(o: &crate::json::Object, name: &str) -> Result<Option<String>, JsValue> {
     match o.get(name) {

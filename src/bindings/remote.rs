@@ -1,0 +1,151 @@
+//! The remote key sources of a `WasmVerifier` (`jwks_uri`): the core holds
+//! each source's state and decides; JavaScript fetches and reports back
+//! (docs/boundary.md, "Remote key sets").
+
+use super::encoding::{array, config_error, Obj};
+use super::verifier::WasmVerifier;
+use crate::error::ConfigError;
+use crate::remote::Plan;
+use wasm_bindgen::prelude::*;
+
+/// A plan as bits: 1 = start a fetch, 2 = wait (up to 3 s) for the running fetch.
+fn plan_bits(p: Plan) -> u32 {
+    u32::from(p.fetch) | (u32::from(p.wait) << 1)
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// Number of remote key sources.
+    #[wasm_bindgen(js_name = remoteCount)]
+    pub fn remote_count(&self) -> usize {
+        self.inner.remotes().len()
+    }
+
+    #[wasm_bindgen(js_name = remoteUrl)]
+    pub fn remote_url(&self, i: usize) -> String {
+        self.inner
+            .remotes()
+            .get(i)
+            .map(|(r, _)| r.url.clone())
+            .unwrap_or_default()
+    }
+
+    /// What to do for remote source `i` before verifying at `now_ms`
+    /// (bits, see [`plan_bits`]).
+    pub fn plan(&mut self, i: usize, now_ms: f64) -> u32 {
+        self.inner
+            .remote_mut(i)
+            .map_or(0, |r| plan_bits(r.plan(now_ms)))
+    }
+
+    /// A fetch of source `i` answered 2xx with `body`.
+    pub fn fetched(&mut self, i: usize, body: &str, now_ms: f64) {
+        if let Some(r) = self.inner.remote_mut(i) {
+            r.on_response(body, now_ms);
+        }
+    }
+
+    /// A fetch of source `i` failed.
+    #[wasm_bindgen(js_name = fetchFailed)]
+    pub fn fetch_failed(&mut self, i: usize, why: &str, now_ms: f64) {
+        if let Some(r) = self.inner.remote_mut(i) {
+            r.on_failure(why, now_ms);
+        }
+    }
+
+    /// Fetches finished so far (all sources, wrapping), for `keyNotFound`.
+    #[wasm_bindgen(js_name = completedFetches)]
+    pub fn completed_fetches(&self) -> u32 {
+        self.inner.completed_fetches()
+    }
+
+    /// No key matched for a request that noted `seen` (`completedFetches`)
+    /// before verifying: empty, the refusal stands; else a plan per source
+    /// (bits, see [`plan_bits`]), and then verify once more.
+    #[wasm_bindgen(js_name = keyNotFound)]
+    pub fn key_not_found(&mut self, now_ms: f64, seen: u32) -> Vec<u32> {
+        self.inner
+            .on_key_not_found(now_ms, seen)
+            .unwrap_or_default()
+            .into_iter()
+            .map(plan_bits)
+            .collect()
+    }
+
+    /// Checks a URL (a redirect target) against the URL policy.
+    #[wasm_bindgen(js_name = checkUrl)]
+    pub fn check_url(&self, url: &str) -> Result<String, JsValue> {
+        crate::url_policy::check_jwks_uri(url, &self.inner.options().ip_policy)
+            .map(crate::url_policy::JwksUrl::into_href)
+            .map_err(|e| config_error(&e))
+    }
+
+    /// The remote key sets as JSON text, for storage between isolates.
+    #[wasm_bindgen(js_name = exportCache)]
+    pub fn export_cache(&self, now_ms: f64) -> String {
+        let sources = array(self.inner.remotes().iter().filter_map(|(r, _)| {
+            let (doc, at) = r.export(now_ms)?;
+            Some(
+                Obj::new()
+                    .str("url", &r.url)
+                    .num("fetchedAt", at)
+                    .str("jwks", doc)
+                    .end(),
+            )
+        }));
+        Obj::new().int("version", 1).raw("sources", &sources).end()
+    }
+
+    /// Restores an export; returns how many sources took it.
+    #[wasm_bindgen(js_name = importCache)]
+    pub fn import_cache(&mut self, text: &str, now_ms: f64) -> Result<u32, JsValue> {
+        use crate::json::Value;
+        let bad = |why: &str| config_error(&ConfigError::option("cache", why.to_string()));
+        let (v, _) = crate::json::parse(text).map_err(|_| bad("is not JSON"))?;
+        let sources = match v.as_object().and_then(|o| o.get("sources")) {
+            Some(Value::Array(a)) => a.clone(),
+            _ => return Err(bad("has no \"sources\" array")),
+        };
+        let mut n = 0;
+        for s in &sources {
+            let Some(o) = s.as_object() else { continue };
+            let (Some(url), Some(at), Some(doc)) = (
+                o.get("url").and_then(Value::as_str),
+                o.get("fetchedAt").and_then(Value::as_f64),
+                o.get("jwks").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            for i in 0..self.inner.remotes().len() {
+                if let Some(r) = self.inner.remote_mut(i).filter(|r| r.url == url) {
+                    if r.import(doc, at, now_ms) {
+                        n += 1;
+                    }
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Per remote source: url, keys, rejected keys, fetches, last fetch, last error, next refresh, expiry.
+    pub fn status(&self) -> String {
+        array(self.inner.remotes().iter().map(|(r, _)| {
+            Obj::new()
+                .str("url", &r.url)
+                .int("keys", r.keys().len())
+                .int("rejected", r.rejected().len())
+                .num("fetches", f64::from(r.fetches))
+                .opt_num("lastFetch", r.last_fetch)
+                .opt_str("lastError", r.last_error.as_deref())
+                .opt_num("nextRefresh", r.last_fetch.map(|_| r.next_refresh()))
+                .opt_num(
+                    "expiresAt",
+                    r.last_fetch
+                        .filter(|_| !r.keys().is_empty())
+                        .map(|_| r.expires_at()),
+                )
+                .bool("fetching", r.is_fetching())
+                .end()
+        }))
+    }
+}
