@@ -108,6 +108,18 @@ fn warnings_differ(verifier: &powersync_jwt::verifier::Verifier, cfg: &Object) -
 /// Runs a case file (service.json, attacks.json): each case, and each
 /// `configErrors` row (a configuration that must be refused, naming the field).
 pub fn run_cases(text: &str) -> (usize, Vec<String>) {
+    run_cases_with(text, |v, token, now| v.verify(token, now))
+}
+
+/// [`run_cases`], each token verified by `verify` (the verifier, the token, now).
+pub fn run_cases_with(
+    text: &str,
+    mut verify: impl FnMut(
+        &powersync_jwt::verifier::Verifier,
+        &str,
+        i64,
+    ) -> Result<powersync_jwt::verifier::Verified, powersync_jwt::Error>,
+) -> (usize, Vec<String>) {
     let (doc, _) = parse(text).unwrap();
     let doc = obj(&doc);
     let configs = obj(doc.get("configs").unwrap());
@@ -145,7 +157,7 @@ pub fn run_cases(text: &str) -> (usize, Vec<String>) {
             }
         }
         let expect = obj(c.get("expect").unwrap());
-        let got = verifier.verify(&token, now);
+        let got = verify(&verifier, &token, now);
         let problem = match (expect.get("valid"), &got) {
             (Some(Value::Bool(true)), Ok(v)) => {
                 let mut p = None;

@@ -50,27 +50,43 @@ if (entry === 'raw') {
   const make = () => w.WasmVerifier.fromClientAuth(JSON.stringify(configs[es.config].client_auth), '');
   const other = make();
   const bytes = Buffer.from(good);
-  const run = (x, defer) => {
-    new Uint8Array(w.wasmMemory().buffer, x.tokenBuffer(bytes.length), bytes.length).set(bytes);
-    return x.verifyBuffer(bytes.length, now, undefined, defer, undefined);
+  const slot = JSON.parse(w.slotIndices());
+  const load = (x, token) => {
+    const b = Buffer.from(token);
+    new Uint8Array(w.wasmMemory().buffer, x.tokenBuffer(b.length), b.length).set(b);
+    return b.length;
   };
-  run(other, 0);
+  const run = (x, collect) => x.verifyBuffer(load(x, good), now, undefined, collect, undefined);
+  // Whether a call answered "verified" with no check left for the host.
+  const verifiedOutright = (x, collect) => {
+    x.verifyBuffer(load(x, forged), now, undefined, collect, undefined);
+    const s = new Float64Array(w.wasmMemory().buffer, x.slots(), slot.COUNT);
+    return s[slot.STATUS] === 0 && s[slot.PROVISIONAL] === 0;
+  };
+  run(other, true);
   // Until a call is cut off inside wasm (its verifier stays borrowed).
   for (let attempt = 0; attempt < 200 && !cutOff; attempt++) {
     const v = make();
-    run(v, 2);
+    run(v, false);
     (function dive(n) {
       const frame = new Array(attempt % 9);
       try { dive(n + 1); } catch {}
-      try { run(v, 2); } catch {}
+      try { run(v, false); } catch {}
       return frame;
     })(0);
-    try { run(v, 2); } catch { cutOff++; }
+    try { run(v, false); } catch { cutOff++; }
   }
+  // The core never says "verified" for the forgery: it returns the check the host must make.
   const probes = {
-    'verifyJws(forged)': () => w.verifyJws(forged, JSON.stringify(pub), '') && 'accepted',
-    'verifySignature(zeros, host)': () => (w.verifySignature('ES256', JSON.stringify(pub), new Uint8Array(8), new Uint8Array(64), 'host', undefined) ? 'accepted' : 'refused'),
-    'other.explain(forged)': () => (JSON.parse(other.explain(forged, now, undefined)).valid ? 'accepted' : 'refused'),
+    'verifyJws(forged)': () => (w.verifyJws(forged, JSON.stringify(pub), '', undefined) instanceof w.JwsResult ? 'accepted' : 'refused'),
+    'verifySignature(zeros)': () => (w.verifySignature('ES256', JSON.stringify(pub), new Uint8Array(8), new Uint8Array(64)) === true ? 'accepted' : 'refused'),
+    'other.explain(forged)': () => {
+      const text = other.explain(forged, now, undefined, undefined);
+      return text !== '' && JSON.parse(text).valid ? 'accepted' : 'refused';
+    },
+    'other.verifyBuffer(forged), first call': () => (verifiedOutright(other, false) ? 'accepted' : 'refused'),
+    'other.verifyBuffer(forged), listing call': () => (verifiedOutright(other, true) ? 'accepted' : 'refused'),
+    'new verifier: verifyBuffer(forged)': () => (verifiedOutright(make(), false) ? 'accepted' : 'refused'),
   };
   for (const [name, f] of Object.entries(probes)) {
     try {
@@ -178,22 +194,40 @@ for (const s of SCENARIOS) {
   });
 }
 
-test('the pending checks of a deferred call are read by its serial only: none once another call started', async () => {
+test('the checks a call needs are values: of the verifier that made the call, replaced by its next call, never touched by another', async () => {
   const { readFileSync } = await import('node:fs');
   const dir = join(pkg.project, 'node_modules/powersync-jwt/dist/');
   const w = await import(join(dir, 'powersync_jwt.js'));
   w.initSync({ module: readFileSync(join(dir, 'powersync_jwt_bg.wasm')) });
+  const make = (c) => w.WasmVerifier.fromClientAuth(JSON.stringify(cases.configs[c.config].client_auth), '');
+  const run = (v, token, collect) => {
+    const b = Buffer.from(token);
+    new Uint8Array(w.wasmMemory().buffer, v.tokenBuffer(b.length), b.length).set(b);
+    return v.verifyBuffer(b.length, ES.now, undefined, collect, undefined);
+  };
+  const a = make(ES);
+  const b = make(ES);
+  run(a, ES.token, true);
+  const listed = JSON.parse(a.pendingChecks());
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].alg, 'ES256');
+  const signed = a.pendingBytes(0, false);
+  assert.equal(Buffer.from(signed).toString(), ES.token.slice(0, ES.token.lastIndexOf('.')));
+  // Another verifier's call leaves a's checks as they were.
+  run(b, ES.token.slice(0, -4) + 'AAAA', true);
+  assert.deepEqual(JSON.parse(a.pendingChecks()), listed);
+  assert.deepEqual([...a.pendingBytes(0, false)], [...signed]);
+  // a's next call replaces them: an HMAC token needs none.
+  const h = make(HS);
+  run(h, HS.token, true);
+  assert.deepEqual(JSON.parse(h.pendingChecks()), []);
+  run(a, 'a.b', true);
+  assert.deepEqual(JSON.parse(a.pendingChecks()), []);
+  // A free function's checks come back as their own object.
   const pub = JSON.stringify({ ...keys.p256.public, alg: 'ES256' });
-  const data = new Uint8Array([1, 2, 3]);
-  const serial = w.verifySignature('ES256', pub, data, new Uint8Array(64), 'defer', undefined);
-  assert.equal(typeof serial, 'number', 'a pending check gives the call serial');
-  assert.equal(JSON.parse(w.pendingChecks(serial)).length, 1);
-  assert.deepEqual([...w.pendingBytes(serial, 0, false)], [...data]);
-  // Another call (here one that checks on the spot) starts: the old checks are not its.
-  assert.equal(w.verifySignature('ES256', pub, data, new Uint8Array(64), 'host', undefined), false);
-  const next = w.verifySignature('ES256', pub, new Uint8Array([9]), new Uint8Array(64), 'defer', undefined);
-  assert.notEqual(next, serial);
-  assert.deepEqual(JSON.parse(w.pendingChecks(serial)), []);
-  assert.equal(w.pendingBytes(serial, 0, false).length, 0);
-  assert.deepEqual([...w.pendingBytes(next, 0, false)], [9]);
+  const p = w.verifySignature('ES256', pub, new Uint8Array([1, 2, 3]), new Uint8Array(64));
+  assert.ok(p instanceof w.PendingChecks);
+  assert.deepEqual([...p.data(0)], [1, 2, 3]);
+  assert.equal(JSON.parse(p.list())[0].jwk.crv, 'P-256');
+  p.free();
 });

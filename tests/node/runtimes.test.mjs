@@ -171,9 +171,9 @@ test('Chromium: native <script type="module"> with an import map, no bundler', a
 test('Chromium: esbuild browser bundle with the wasm copied beside it', async () => {
   esbuild(['runtimes/probe-entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=out/browser/app.js']);
   // The documented copy step: the bundle looks for dist/powersync_jwt_bg.wasm (and, on first
-  // issuing call, dist/powersync_jwt_issuing_bg.wasm) next to itself.
+  // need, dist/powersync_jwt_fallback_bg.wasm and dist/powersync_jwt_issuing_bg.wasm) next to itself.
   mkdirSync(join(project, 'out/browser/dist'), { recursive: true });
-  for (const f of ['powersync_jwt_bg.wasm', 'powersync_jwt_issuing_bg.wasm']) {
+  for (const f of ['powersync_jwt_bg.wasm', 'powersync_jwt_fallback_bg.wasm', 'powersync_jwt_issuing_bg.wasm']) {
     cpSync(join(project, 'node_modules/powersync-jwt/dist', f), join(project, 'out/browser/dist', f));
   }
   writeFileSync(join(project, 'out/browser/index.html'), `<!doctype html><script type="module" src="./app.js"></script>`);
