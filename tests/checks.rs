@@ -3,7 +3,12 @@
 //! (a first call that lets its one check pass meanwhile, then calls with
 //! verdicts), with the host's answers made by the pure-Rust backend, by a
 //! host that refuses everything, and by hosts that misbehave.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 mod common;
 
 use powersync_jwt::checks::{drive, Check, HostChecks, Step, Unanswered, Verdict};
@@ -12,7 +17,9 @@ use std::cell::Cell;
 
 /// The key of a check, from the verifier's keys (a host imports it by thumbprint).
 fn honest(v: &powersync_jwt::verifier::Verifier, c: &Check) -> bool {
-    let index = v.key_index(&c.thumbprint).expect("a check names a key of the verifier");
+    let index = v
+        .key_index(&c.thumbprint)
+        .expect("a check names a key of the verifier");
     let key = v.key_at(index).unwrap();
     PureRust.verify(c.alg, key, &c.input, &c.signature)
 }
@@ -42,7 +49,12 @@ fn table_through_hosts(text: &str, min: usize) {
         r
     });
     assert!(n >= min, "only {n} rows");
-    assert!(failures.is_empty(), "{} of {n} rows failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // Optimistic, then every remaining check listed, then all answered.
     assert!(max_calls.get() <= 3, "{} calls", max_calls.get());
     assert!(max_checks.get() >= 1);
@@ -75,28 +87,48 @@ fn a_host_that_refuses_everything_lets_nothing_through() {
     });
     assert_eq!(accepted_asym.get(), 0);
     // Every accepted non-HMAC row of the table now fails.
-    assert!(failures.iter().any(|f| f.contains("rejected")), "{failures:?}");
+    assert!(
+        failures.iter().any(|f| f.contains("rejected")),
+        "{failures:?}"
+    );
 }
 
 fn es256_verifier_and_token() -> (powersync_jwt::verifier::Verifier, String, i64) {
     let (doc, _) = powersync_jwt::json::parse(common::SERVICE_CASES).unwrap();
     let doc = common::obj(&doc);
     let configs = common::obj(doc.get("configs").unwrap());
-    let powersync_jwt::json::Value::Array(cases) = doc.get("cases").unwrap() else { panic!() };
+    let powersync_jwt::json::Value::Array(cases) = doc.get("cases").unwrap() else {
+        panic!()
+    };
     for case in cases {
         let c = common::obj(case);
         let expect = common::obj(c.get("expect").unwrap());
         let token = common::token_of(c.get("token").unwrap());
-        let header = powersync_jwt::Token::parse(&token, 1 << 20).ok().map(|t| t.alg().to_string());
-        if expect.get("valid") != Some(&powersync_jwt::json::Value::Bool(true)) || header.as_deref() != Some("ES256") {
+        let header = powersync_jwt::Token::parse(&token, 1 << 20)
+            .ok()
+            .map(|t| t.alg().to_string());
+        if expect.get("valid") != Some(&powersync_jwt::json::Value::Bool(true))
+            || header.as_deref() != Some("ES256")
+        {
             continue;
         }
-        let cfg = common::obj(configs.get(c.get("config").unwrap().as_str().unwrap()).unwrap());
+        let cfg = common::obj(
+            configs
+                .get(c.get("config").unwrap().as_str().unwrap())
+                .unwrap(),
+        );
         if cfg.get("served").is_some() || cfg.get("camel").is_some() {
             continue;
         }
-        let options = cfg.get("options").map(powersync_jwt::jsfmt::stringify).unwrap_or_default();
-        let v = powersync_jwt::config::from_client_auth(&powersync_jwt::jsfmt::stringify(cfg.get("client_auth").unwrap()), &options).unwrap();
+        let options = cfg
+            .get("options")
+            .map(powersync_jwt::jsfmt::stringify)
+            .unwrap_or_default();
+        let v = powersync_jwt::config::from_client_auth(
+            &powersync_jwt::jsfmt::stringify(cfg.get("client_auth").unwrap()),
+            &options,
+        )
+        .unwrap();
         return (v, token, c.get("now").unwrap().as_f64().unwrap() as i64);
     }
     panic!("no valid ES256 case with inline keys");
@@ -110,16 +142,31 @@ fn steps_of_one_token() {
     let (v, token, now) = es256_verifier_and_token();
     let host = HostChecks::new(&[], Unanswered::PassFirst);
     let first = v.verify_using(&token, now, &[], &host);
-    let Step::Provisional(Ok(_), check) = host.finish(first) else { panic!("provisional expected") };
+    let Step::Provisional(Ok(_), check) = host.finish(first) else {
+        panic!("provisional expected")
+    };
     assert_eq!(check.alg, Algorithm::ES256);
     assert!(honest(&v, &check));
 
-    let verdict = |thumbprint: &str, alg, valid| Verdict { thumbprint: thumbprint.into(), alg, valid };
+    let verdict = |thumbprint: &str, alg, valid| Verdict {
+        thumbprint: thumbprint.into(),
+        alg,
+        valid,
+    };
     for (verdicts, expect) in [
-        (vec![verdict(&check.thumbprint, Algorithm::ES256, true)], Some(true)),
-        (vec![verdict(&check.thumbprint, Algorithm::ES256, false)], Some(false)),
+        (
+            vec![verdict(&check.thumbprint, Algorithm::ES256, true)],
+            Some(true),
+        ),
+        (
+            vec![verdict(&check.thumbprint, Algorithm::ES256, false)],
+            Some(false),
+        ),
         (vec![verdict("another-key", Algorithm::ES256, true)], None),
-        (vec![verdict(&check.thumbprint, Algorithm::ES384, true)], None),
+        (
+            vec![verdict(&check.thumbprint, Algorithm::ES384, true)],
+            None,
+        ),
     ] {
         let host = HostChecks::new(&verdicts, Unanswered::Fail);
         let outcome = v.verify_using(&token, now, &[], &host);
@@ -172,6 +219,9 @@ fn a_host_that_never_settles_is_refused() {
 fn hmac_never_reaches_the_host() {
     let set = KeySet::parse(r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#, KeyRules::Generic).unwrap();
     let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    let r = drive(|host| powersync_jwt::jws::verify_jws_with(token, &set, &Algorithm::ALL, host), |_| panic!("asked the host"));
+    let r = drive(
+        |host| powersync_jwt::jws::verify_jws_with(token, &set, &Algorithm::ALL, host),
+        |_| panic!("asked the host"),
+    );
     assert_eq!(r.unwrap().alg, Algorithm::HS256);
 }

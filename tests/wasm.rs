@@ -50,7 +50,7 @@ fn bindings_round_trip() {
     let now = case.get("now").unwrap().as_f64().unwrap();
     let mut v = v;
     let len = v.load_token(token);
-    let out = v.verify_buffer(len, now + 0.9, None, 0, None);
+    let out = v.verify_buffer(len, now + 0.9, None, false, None);
     assert_eq!(v.last_status(), 0.0, "{out}");
     assert!(
         out.starts_with(r#"{"alg":"HS256""#) && out.contains(r#""sub":"user-1""#),
@@ -58,7 +58,7 @@ fn bindings_round_trip() {
     );
     assert_eq!(v.last_user_id(), None, "the user id is sub itself");
     let len = v.load_token("a.b");
-    let err = v.verify_buffer(len, now, None, 0, None);
+    let err = v.verify_buffer(len, now, None, false, None);
     assert_eq!(v.last_status(), 1.0);
     assert!(
         err.contains(r#""code":"PSYNC_S2101""#) && err.contains(r#""reason":"malformed""#),
