@@ -273,7 +273,7 @@ export class PowerSyncVerifier {
   keySources(): KeySourceStatus[];
   /** The fetched key sets as text, to keep between isolates (Workers KV, Cache API). */
   exportKeyCache(): string;
-  /** Restores exportKeyCache() output; returns how many sources took it. */
+  /** Restores exportKeyCache() output; returns how many sources took it (older, expired or unusable entries are ignored). Throws ConfigError for text that is not a version 1 export. */
   importKeyCache(text: string): number;
 }
 

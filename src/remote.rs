@@ -190,10 +190,8 @@ impl RemoteSource {
         self.fetching = false;
         self.fetches = self.fetches.wrapping_add(1);
         self.last_fetch = Some(now);
-        let well_formed = matches!(&value, Value::Object(o)
-            if matches!(o.get("keys"), Some(Value::Array(items)) if items.iter().all(|k| matches!(k, Value::Object(_)))));
-        match KeySet::from_value(&value, KeyRules::Remote) {
-            Ok(set) if well_formed => {
+        match response_set(&value) {
+            Some(set) => {
                 self.keys = set.keys;
                 self.rejected = set.rejected;
                 self.generation += 1;
@@ -201,7 +199,7 @@ impl RemoteSource {
                 self.last_error = None;
                 self.document = Some(text.to_string());
             }
-            _ => self.set_soft_error("the response has no \"keys\" array of objects".into()),
+            None => self.set_soft_error("the response has no \"keys\" array of objects".into()),
         }
         self.key_timestamp = now;
         self.failed = false;
@@ -259,7 +257,9 @@ impl RemoteSource {
     }
 
     /// Restores keys exported earlier (e.g. from Workers KV). Takes effect only
-    /// when the import is newer than what the source has.
+    /// when the import is newer than what the source has, unexpired, and what
+    /// [`RemoteSource::export`] could have written: a response a fetch takes
+    /// (a `"keys"` array of objects) with at least one usable key.
     pub fn import(&mut self, document: &str, fetched_at: f64, now: f64) -> bool {
         if fetched_at <= self.key_timestamp
             || now - fetched_at > KEY_EXPIRY_MS
@@ -267,7 +267,12 @@ impl RemoteSource {
         {
             return false;
         }
-        let Ok(set) = KeySet::parse(document, KeyRules::Remote) else {
+        let document = without_bom(document);
+        let Some(set) = json::parse(document)
+            .ok()
+            .and_then(|(value, _)| response_set(&value))
+            .filter(|set| !set.keys.is_empty())
+        else {
             return false;
         };
         self.document = Some(document.to_string());
@@ -277,8 +282,25 @@ impl RemoteSource {
         self.key_timestamp = fetched_at;
         self.errors.clear();
         self.failed = false;
-        // Treat the import as a refresh granted then, so no fetch is due before the usual interval.
-        self.bucket.last_granted = self.bucket.last_granted.max(fetched_at);
+        // Treat the import as a refresh granted then, so no fetch is due before the
+        // usual interval; never later than now (a clock ahead of ours by up to a
+        // minute must not hold back the refresh a token with an unknown kid asks for).
+        self.bucket.last_granted = self.bucket.last_granted.max(fetched_at.min(now));
         true
     }
+}
+
+/// The key set of a response body a fetch takes: an object whose `"keys"` is
+/// an array of objects (docs/behaviour.md §5.3); none for anything else.
+fn response_set(value: &Value) -> Option<KeySet> {
+    let Value::Object(o) = value else {
+        return None;
+    };
+    let Some(Value::Array(items)) = o.get("keys") else {
+        return None;
+    };
+    if !items.iter().all(|k| matches!(k, Value::Object(_))) {
+        return None;
+    }
+    KeySet::from_value(value, KeyRules::Remote).ok()
 }

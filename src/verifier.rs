@@ -6,12 +6,13 @@ use crate::cache::TokenCache;
 use crate::claims;
 use crate::config::ConfigWarning;
 use crate::crypto::{check_key_for, SignatureBackend};
-use crate::error::{Error, KeyDescription, KnownKeys, SupabaseHint};
+use crate::error::{ConfigError, Error, KeyDescription, KnownKeys, SupabaseHint};
 use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::{Plan, RemoteSource};
 use crate::token::{segment_text, Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
 use crate::url_policy::{IpPolicy, JwksUrl};
+use std::fmt::Write;
 use std::sync::Mutex;
 
 /// The token of an `Authorization` header value: `Bearer <token>` or
@@ -249,6 +250,63 @@ impl Verifier {
 
     pub fn remote_mut(&mut self, i: usize) -> Option<&mut RemoteSource> {
         self.remotes.get_mut(i).map(|(r, _)| r)
+    }
+
+    /// The remote key sets as JSON text, for storage between isolates
+    /// (docs/behaviour.md §5.6): `{"version":1,"sources":[{url, fetchedAt, jwks}]}`.
+    pub fn export_key_cache(&self, now_ms: f64) -> String {
+        let mut out = String::from(r#"{"version":1,"sources":["#);
+        let entries = self
+            .remotes
+            .iter()
+            .filter_map(|(r, _)| Some((r, r.export(now_ms)?)));
+        for (i, (r, (doc, at))) in entries.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(r#"{"url":"#);
+            crate::jsfmt::quote(&mut out, &r.url);
+            let _ = write!(
+                out,
+                r#","fetchedAt":{},"jwks":"#,
+                crate::jsfmt::number_to_string(at)
+            );
+            crate::jsfmt::quote(&mut out, doc);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// Restores [`Verifier::export_key_cache`] output (docs/behaviour.md §5.6):
+    /// each entry goes to the source with its URL, which takes it only if
+    /// [`RemoteSource::import`] does. Returns how many sources took one.
+    pub fn import_key_cache(&mut self, text: &str, now_ms: f64) -> Result<u32, ConfigError> {
+        let bad = |why: &str| ConfigError::option("cache", why);
+        let (v, _) = json::parse(text).map_err(|_| bad("is not JSON"))?;
+        let o = v.as_object().ok_or_else(|| bad("is not a JSON object"))?;
+        if o.get("version").and_then(Value::as_f64) != Some(1.0) {
+            return Err(bad("is not version 1"));
+        }
+        let Some(Value::Array(sources)) = o.get("sources") else {
+            return Err(bad("has no \"sources\" array"));
+        };
+        let mut n = 0;
+        for s in sources.iter().filter_map(Value::as_object) {
+            let (Some(url), Some(at), Some(doc)) = (
+                s.get("url").and_then(Value::as_str),
+                s.get("fetchedAt").and_then(Value::as_f64),
+                s.get("jwks").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            for (r, _) in self.remotes.iter_mut().filter(|(r, _)| r.url == url) {
+                if r.import(doc, at, now_ms) {
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
     }
 
     /// Fetches finished so far, over every remote source (wrapping): a

@@ -266,6 +266,117 @@ fn export_and_import() {
     assert!(a.export(T0 + 61.0 * MIN).is_none());
 }
 
+/// An import takes only what an export could have written: a response a
+/// fetch takes, with a usable key. Anything else would replace good keys
+/// (or no keys) with a set that refuses every token until the next
+/// background refresh, five minutes later.
+#[test]
+fn import_refuses_what_export_never_writes() {
+    let off_curve = JWKS.replace("x_FEzRu9m36", "x_FEzRu9m37");
+    let not_imported = [
+        (r#"{"keys":[]}"#, "no keys"),
+        (r#"{"keys":[1]}"#, "keys that are not objects"),
+        (
+            off_curve.as_str(),
+            "no usable key (the point is off its curve)",
+        ),
+        (&JWKS[9..JWKS.len() - 2], "one JWK, not a set"),
+        (r#"{"keys":{}}"#, "keys not an array"),
+    ];
+    for (doc, why) in not_imported {
+        let mut r = RemoteSource::new("https://x/jwks".into());
+        assert!(!r.import(doc, T0, T0), "imported: {why}");
+        assert!(r.keys().is_empty(), "{why}");
+        // Nothing imported: the first request fetches and waits.
+        assert_eq!(
+            r.plan(T0),
+            Plan {
+                fetch: true,
+                wait: true
+            },
+            "{why}"
+        );
+    }
+    let mut r = RemoteSource::new("https://x/jwks".into());
+    assert!(
+        r.import(&format!("\u{feff}{JWKS}"), T0, T0),
+        "a BOM, as a fetch takes it"
+    );
+    assert_eq!(r.export(T0).unwrap().0, JWKS);
+}
+
+/// An entry up to a minute ahead of this clock is taken, but counts as a
+/// refresh granted now, not in the future: a token with an unknown kid can
+/// still have the set refreshed at once.
+#[test]
+fn import_ahead_of_the_clock_does_not_hold_back_refreshes() {
+    for ahead in [0.0, 30_000.0, 59_000.0] {
+        let mut r = RemoteSource::new("https://x/jwks".into());
+        assert!(r.import(JWKS, T0 + ahead, T0), "ahead by {ahead} ms");
+        assert_eq!(
+            r.plan(T0),
+            Plan::default(),
+            "fresh keys, ahead by {ahead} ms"
+        );
+        assert_eq!(
+            r.on_key_not_found(T0 + 1.0),
+            Plan {
+                fetch: true,
+                wait: true
+            },
+            "unknown kid, ahead by {ahead} ms"
+        );
+    }
+    let mut r = RemoteSource::new("https://x/jwks".into());
+    assert!(
+        !r.import(JWKS, T0 + MIN + 1.0, T0),
+        "more than a minute ahead"
+    );
+}
+
+/// The text format: version 1 only, entries matched by URL.
+#[test]
+fn key_cache_text() {
+    let a = fetched_verifier();
+    let text = a.export_key_cache(T0 + MIN);
+    assert!(text.starts_with(r#"{"version":1,"sources":[{"url":"https://keys.example/jwks.json","fetchedAt":1700000000000,"jwks":"{\"keys\":"#));
+    let fresh = || {
+        from_client_auth(
+            r#"{"jwks_uri":"https://keys.example/jwks.json","audience":["a"]}"#,
+            "",
+        )
+        .unwrap()
+    };
+    let mut b = fresh();
+    assert_eq!(b.import_key_cache(&text, T0 + MIN), Ok(1));
+    assert_eq!(b.remotes()[0].0.keys().len(), 1);
+    assert_eq!(b.export_key_cache(T0 + MIN), text);
+    assert_eq!(b.import_key_cache(&text, T0 + MIN), Ok(0), "not newer");
+    for (bad, why) in [
+        (
+            text.replace(r#""version":1"#, r#""version":2"#),
+            "is not version 1",
+        ),
+        (text.replace(r#""version":1,"#, ""), "is not version 1"),
+        (
+            text.replace(r#""version":1"#, r#""version":"1""#),
+            "is not version 1",
+        ),
+        (text[..text.len() - 1].to_string(), "is not JSON"),
+        ("[]".to_string(), "is not a JSON object"),
+        (r#"{"version":1}"#.to_string(), "has no \"sources\" array"),
+    ] {
+        let e = fresh().import_key_cache(&bad, T0 + MIN).unwrap_err();
+        assert_eq!(e.to_string(), format!("\"cache\" {why}"), "{bad}");
+    }
+    let other = text.replace("jwks.json", "other.json");
+    assert_eq!(
+        fresh().import_key_cache(&other, T0 + MIN),
+        Ok(0),
+        "another URL"
+    );
+}
+
 #[test]
 fn url_policy_table() {
     let local = IpPolicy::new(&["local".into()], false).unwrap();

@@ -4,7 +4,6 @@
 
 use super::encoding::{array, config_error, Obj};
 use super::verifier::WasmVerifier;
-use crate::error::ConfigError;
 use crate::remote::Plan;
 use wasm_bindgen::prelude::*;
 
@@ -83,48 +82,15 @@ impl WasmVerifier {
     /// The remote key sets as JSON text, for storage between isolates.
     #[wasm_bindgen(js_name = exportCache)]
     pub fn export_cache(&self, now_ms: f64) -> String {
-        let sources = array(self.inner.remotes().iter().filter_map(|(r, _)| {
-            let (doc, at) = r.export(now_ms)?;
-            Some(
-                Obj::new()
-                    .str("url", &r.url)
-                    .num("fetchedAt", at)
-                    .str("jwks", doc)
-                    .end(),
-            )
-        }));
-        Obj::new().int("version", 1).raw("sources", &sources).end()
+        self.inner.export_key_cache(now_ms)
     }
 
     /// Restores an export; returns how many sources took it.
     #[wasm_bindgen(js_name = importCache)]
     pub fn import_cache(&mut self, text: &str, now_ms: f64) -> Result<u32, JsValue> {
-        use crate::json::Value;
-        let bad = |why: &str| config_error(&ConfigError::option("cache", why.to_string()));
-        let (v, _) = crate::json::parse(text).map_err(|_| bad("is not JSON"))?;
-        let sources = match v.as_object().and_then(|o| o.get("sources")) {
-            Some(Value::Array(a)) => a.clone(),
-            _ => return Err(bad("has no \"sources\" array")),
-        };
-        let mut n = 0;
-        for s in &sources {
-            let Some(o) = s.as_object() else { continue };
-            let (Some(url), Some(at), Some(doc)) = (
-                o.get("url").and_then(Value::as_str),
-                o.get("fetchedAt").and_then(Value::as_f64),
-                o.get("jwks").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            for i in 0..self.inner.remotes().len() {
-                if let Some(r) = self.inner.remote_mut(i).filter(|r| r.url == url) {
-                    if r.import(doc, at, now_ms) {
-                        n += 1;
-                    }
-                }
-            }
-        }
-        Ok(n)
+        self.inner
+            .import_key_cache(text, now_ms)
+            .map_err(|e| config_error(&e))
     }
 
     /// Per remote source: url, keys, rejected keys, fetches, last fetch, last error, next refresh, expiry.

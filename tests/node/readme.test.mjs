@@ -152,8 +152,8 @@ test('examples/issuing.mjs: the token it signs verifies with the JWKS it publish
   assert.ok(r.expiresAt - now() <= 300);
 });
 
-test('examples/key-cache.mjs: a second verifier takes the key sets from the shared store, no fetch', async () => {
-  const { verifyWithSharedKeys } = await example('key-cache.mjs');
+test('examples/cloudflare-worker/src/key-cache.mjs: a second verifier takes the key sets from the shared store, no fetch', async () => {
+  const { verifyWithSharedKeys } = await example('cloudflare-worker/src/key-cache.mjs');
   const { PowerSyncVerifier } = await pkg.import();
   const { createPrivateKey, sign } = await import('node:crypto');
   let fetches = 0;

@@ -8,9 +8,9 @@ export async function verifyWithSharedKeys(verifier, request, kv, ctx) {
   const saved = await kv.get(NAME);
   if (saved) {
     try {
-      verifier.importKeyCache(saved); // takes only newer, unexpired key sets
+      verifier.importKeyCache(saved); // takes only newer, unexpired, usable key sets
     } catch {
-      // unreadable: the verifier fetches the key sets itself
+      // not an export (not JSON, another version): the verifier fetches the key sets itself
     }
   }
   const result = await verifier.verifyRequest(request, { waitUntil: (p) => ctx.waitUntil(p) });
