@@ -1,17 +1,10 @@
 // Browsers and other runtimes with fetch and top-level await: the wasm is
-// fetched next to this file (servers must send application/wasm), and the
-// issuing module (key generation, signing) beside it on first use.
+// fetched next to this file (servers must send application/wasm).
 import init from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
 
 await init({ module_or_path: new URL('./dist/powersync_jwt_bg.wasm', import.meta.url) });
 
 useWebCrypto();
-hosts.issuing = async () => {
-  const issuing = await import('./dist/powersync_jwt_issuing.js');
-  await issuing.default({ module_or_path: new URL('./dist/powersync_jwt_issuing_bg.wasm', import.meta.url) });
-  return issuing;
-};
 
 export * from './api.mjs';

@@ -2,11 +2,9 @@
 import source wasmModule from './dist/powersync_jwt_bg.wasm';
 import { initSync } from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
 
 initSync({ module: wasmModule });
 
 useWebCrypto();
-hosts.issuing = () => import('./deno-issuing.mjs').then((m) => m.issuing);
 
 export * from './api.mjs';

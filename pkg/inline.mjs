@@ -4,7 +4,6 @@
 import wasmBase64 from './dist/wasm-base64.mjs';
 import { initSync } from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
 
 function bytesOf(base64) {
   const binary = atob(base64);
@@ -15,12 +14,5 @@ function bytesOf(base64) {
 initSync({ module: bytesOf(wasmBase64) });
 
 useWebCrypto();
-// The issuing module (key generation, signing) is a second embedded module,
-// imported on first use (bundlers that split code put it in its own chunk).
-hosts.issuing = async () => {
-  const [issuing, base64] = await Promise.all([import('./dist/powersync_jwt_issuing.js'), import('./dist/issuing-base64.mjs')]);
-  issuing.initSync({ module: bytesOf(base64.default) });
-  return issuing;
-};
 
 export * from './api.mjs';

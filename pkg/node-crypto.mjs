@@ -14,19 +14,13 @@ const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 /**
  * Sets up a Node.js entry point: instantiates the verifier module from
  * `read(fileName)` (the bytes of a file beside the entry), has node:crypto
- * (`loadCrypto()`, synchronous, called on first use) check its signatures,
- * and the issuing module read on first use.
+ * (`loadCrypto()`, synchronous, called on first use) check its signatures.
  */
 export function setUpNode(wasm, read, loadCrypto) {
   wasm.initSync({ module: read('powersync_jwt_bg.wasm') });
   const host = nodeHostCrypto(wasm, loadCrypto);
   wasm.setHostCrypto(host);
   hosts.direct = host.direct;
-  hosts.issuing = async () => {
-    const issuing = await import('./dist/powersync_jwt_issuing.js');
-    issuing.initSync({ module: read('powersync_jwt_issuing_bg.wasm') });
-    return issuing;
-  };
 }
 
 /**

@@ -1,42 +1,23 @@
 // For callers who load the wasm themselves: call `await init(source)` once
 // before anything else, with a URL, a Response, the bytes, or a
-// WebAssembly.Module of dist/powersync_jwt_bg.wasm.
+// WebAssembly.Module of dist/powersync_jwt_bg.wasm. (The issuing functions:
+// powersync-jwt/issuing/slim, with its own init.)
 import * as verifier from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
-import { hosts } from './async-host.mjs';
 
 let ready = false;
 
-// Instantiates a module through its wasm-bindgen glue from any source init takes.
-async function instantiate(glue, source, name) {
-  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    glue.initSync({ module: source });
-  } else if (source instanceof URL || typeof source === 'string' || (typeof Response !== 'undefined' && source instanceof Response)) {
-    await glue.default({ module_or_path: source });
-  } else {
-    throw new TypeError(`${name}(source): source must be a URL, a string URL, a Response, bytes or a WebAssembly.Module`);
-  }
-}
-
 export async function init(source) {
   if (ready) return;
-  await instantiate(verifier, source, 'init');
+  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    verifier.initSync({ module: source });
+  } else if (source instanceof URL || typeof source === 'string' || (typeof Response !== 'undefined' && source instanceof Response)) {
+    await verifier.default({ module_or_path: source });
+  } else {
+    throw new TypeError('init(source): source must be a URL, a string URL, a Response, bytes or a WebAssembly.Module');
+  }
   ready = true;
 }
-
-/**
- * For the issuing functions (generateKeyPair, signToken, generateDevToken): `await
- * initIssuing(source)` once, with dist/powersync_jwt_issuing_bg.wasm in any form init takes.
- */
-export async function initIssuing(source) {
-  const issuing = await import('./dist/powersync_jwt_issuing.js');
-  await instantiate(issuing, source, 'initIssuing');
-  hosts.issuing = () => issuing;
-}
-
-hosts.issuing = () => {
-  throw new Error('powersync-jwt/slim: call `await initIssuing(source)` with dist/powersync_jwt_issuing_bg.wasm before issuing');
-};
 
 useWebCrypto();
 
