@@ -14,7 +14,7 @@ FALLBACK_WASM := pkg/dist/powersync_jwt_fallback_bg.wasm
 # check also runs, to be compiled before the first HS256 verification.
 WASM_OPT_FLAGS := -Oz -ocimfs=100 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
-SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pkg/entries/node-cjs.mjs pkg/entries/node-esm.mjs pkg/api.mjs $(wildcard pkg/lib/*.mjs) pkg/node-crypto.mjs pkg/webcrypto.mjs Makefile
+SRC := $(shell find src -name '*.rs') Cargo.toml Cargo.lock $(wildcard pkg/entries/*.mjs) pkg/api.mjs $(wildcard pkg/lib/*.mjs) pkg/issuing-api.mjs pkg/node-crypto.mjs pkg/webcrypto.mjs Makefile
 
 .DELETE_ON_ERROR:
 .PHONY: setup build demo bench test test-rust test-wasm test-node test-fuzz fuzz lint clean
@@ -24,19 +24,25 @@ FUZZ_SECONDS ?= 300
 setup:
 	@scripts/setup.sh
 
-build: setup $(WASM) pkg/dist/index.d.cts pkg/README.md
+build: setup $(WASM) pkg/dist/index.d.cts pkg/dist/issuing.d.cts pkg/README.md
 
 # CommonJS consumers' types: the same declarations, read as CommonJS (.d.cts).
 pkg/dist/index.d.cts: pkg/index.d.ts $(WASM)
 	cp pkg/index.d.ts $@
 
+# The same for powersync-jwt/issuing, its types imported from dist/index.d.cts.
+pkg/dist/issuing.d.cts: pkg/issuing.d.ts $(WASM)
+	sed "s#from './index.js'#from './index.cjs'#" pkg/issuing.d.ts > $@
+	grep -q "from './index.cjs'" $@
+
 pkg/README.md: README.md
 	cp README.md pkg/README.md
 
 # Three modules from one crate, each with only its feature's bindings: the
-# verifier (loaded at start; no RSA, ECDSA or EdDSA arithmetic: the runtime's
-# crypto checks those), the pure-Rust signature checks (loaded on first need)
-# and the issuing module (key generation, signing; loaded on first use).
+# verifier (loaded at start by the main entry points; no RSA, ECDSA or EdDSA
+# arithmetic: the runtime's crypto checks those), the pure-Rust signature
+# checks (loaded on first need) and the issuing module (key generation,
+# signing: powersync-jwt/issuing only).
 $(WASM): $(SRC)
 	@echo "[build] wasm-pack (release, web target): the verifier module"
 	wasm-pack build --release --target web --mode no-install --no-pack --out-dir pkg/dist --out-name powersync_jwt \
@@ -51,11 +57,16 @@ $(WASM): $(SRC)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM) -o $(WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(ISSUING_WASM) -o $(ISSUING_WASM)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(FALLBACK_WASM) -o $(FALLBACK_WASM)
-	@echo "[build] dist/node.mjs (ESM) and dist/node.cjs (CommonJS): one file each; dist/wasm-base64.mjs and dist/issuing-base64.mjs (inline entry)"
+	@echo "[build] dist/node.mjs, dist/issuing.mjs (ESM) and dist/node.cjs, dist/issuing.cjs (CommonJS): one file each; dist/wasm-base64.mjs and dist/fallback-base64.mjs (inline entry)"
 	$(ESBUILD) pkg/entries/node-esm.mjs --bundle --format=esm --platform=node --outfile=pkg/dist/node.mjs --log-level=warning
 	$(ESBUILD) pkg/entries/node-cjs.mjs --bundle --format=cjs --platform=node --outfile=pkg/dist/node.cjs \
 	  --log-level=warning --log-override:empty-import-meta=silent
-	node -e 'const fs=require("fs");for(const [w,o] of [["$(WASM)","wasm-base64"],["$(FALLBACK_WASM)","fallback-base64"],["$(ISSUING_WASM)","issuing-base64"]])fs.writeFileSync("pkg/dist/"+o+".mjs","export default \""+fs.readFileSync(w).toString("base64")+"\";\n")'
+	# The issuing bundles import the main bundle (its error classes) rather than copy it.
+	$(ESBUILD) pkg/entries/issuing-node-esm.mjs --bundle --format=esm --platform=node --outfile=pkg/dist/issuing.mjs \
+	  --external:../dist/node.mjs --log-level=warning
+	$(ESBUILD) pkg/entries/issuing-node-cjs.mjs --bundle --format=cjs --platform=node --outfile=pkg/dist/issuing.cjs \
+	  --external:../dist/node.cjs --log-level=warning --log-override:empty-import-meta=silent
+	node -e 'const fs=require("fs");for(const [w,o] of [["$(WASM)","wasm-base64"],["$(FALLBACK_WASM)","fallback-base64"]])fs.writeFileSync("pkg/dist/"+o+".mjs","export default \""+fs.readFileSync(w).toString("base64")+"\";\n")'
 	@node scripts/smoke.mjs
 	@printf '[build] %s: %s bytes, %s gzipped\n' $(WASM) $$(stat -c %s $(WASM)) $$(gzip -9c $(WASM) | wc -c)
 	@printf '[build] %s: %s bytes, %s gzipped\n' $(FALLBACK_WASM) $$(stat -c %s $(FALLBACK_WASM)) $$(gzip -9c $(FALLBACK_WASM) | wc -c)

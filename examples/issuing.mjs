@@ -1,6 +1,6 @@
 // Issues PowerSync tokens from your own backend: serve `jwks` at your JWKS URL
 // (or put it inline in client_auth.jwks) and keep `privateJwk` secret.
-import { generateKeyPair, signToken } from 'powersync-jwt';
+import { generateKeyPair, signToken } from 'powersync-jwt/issuing';
 
 export const { kid, privateJwk, publicJwk, jwks } = await generateKeyPair('ES256'); // kid: the RFC 7638 thumbprint
 

@@ -5,4 +5,3 @@
 export { ConfigError, VerificationError } from './lib/errors.mjs';
 export { PowerSyncVerifier } from './lib/verifier.mjs';
 export { decodeUnverified, parseJwks, parsePowerSyncYaml, ready, verifyJws, verifySignature } from './lib/tools.mjs';
-export { generateDevToken, generateKeyPair, signToken } from './lib/issuing.mjs';

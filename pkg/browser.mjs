@@ -19,10 +19,5 @@ hosts.fallback = {
     return (fallback = glue);
   },
 };
-hosts.issuing = async () => {
-  const issuing = await import('./dist/powersync_jwt_issuing.js');
-  await issuing.default({ module_or_path: new URL('./dist/powersync_jwt_issuing_bg.wasm', import.meta.url) });
-  return issuing;
-};
 
 export * from './api.mjs';

@@ -12,6 +12,5 @@ hosts.fallback = {
   get: () => fallback,
   load: () => import('./deno-fallback.mjs').then((m) => (fallback = m.fallback)),
 };
-hosts.issuing = () => import('./deno-issuing.mjs').then((m) => m.issuing);
 
 export * from './api.mjs';

@@ -26,12 +26,5 @@ hosts.fallback = {
     return (fallback = glue);
   },
 };
-// The issuing module (key generation, signing) is a second embedded module,
-// imported on first use (bundlers that split code put it in its own chunk).
-hosts.issuing = async () => {
-  const [issuing, base64] = await Promise.all([import('./dist/powersync_jwt_issuing.js'), import('./dist/issuing-base64.mjs')]);
-  issuing.initSync({ module: bytesOf(base64.default) });
-  return issuing;
-};
 
 export * from './api.mjs';

@@ -29,11 +29,6 @@ export function setUpNode(wasm, fallback, read, loadCrypto) {
     return loaded;
   };
   hosts.fallback = { get, load: async () => get() };
-  hosts.issuing = async () => {
-    const issuing = await import('./dist/powersync_jwt_issuing.js');
-    issuing.initSync({ module: read('powersync_jwt_issuing_bg.wasm') });
-    return issuing;
-  };
 }
 
 /** `names`: the algorithm names; `loadCrypto()`: node:crypto, synchronously. */

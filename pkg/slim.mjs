@@ -1,6 +1,7 @@
 // For callers who load the wasm themselves: call `await init(source)` once
 // before anything else, with a URL, a Response, the bytes, or a
-// WebAssembly.Module of dist/powersync_jwt_bg.wasm.
+// WebAssembly.Module of dist/powersync_jwt_bg.wasm. (The issuing functions:
+// powersync-jwt/issuing/slim, with its own init.)
 import * as verifier from './dist/powersync_jwt.js';
 import { useWebCrypto } from './webcrypto.mjs';
 import { hosts } from './lib/checks.mjs';
@@ -25,16 +26,6 @@ export async function init(source) {
 }
 
 /**
- * For the issuing functions (generateKeyPair, signToken, generateDevToken): `await
- * initIssuing(source)` once, with dist/powersync_jwt_issuing_bg.wasm in any form init takes.
- */
-export async function initIssuing(source) {
-  const issuing = await import('./dist/powersync_jwt_issuing.js');
-  await instantiate(issuing, source, 'initIssuing');
-  hosts.issuing = () => issuing;
-}
-
-/**
  * For what the runtime's WebCrypto cannot check (and synchronous checks):
  * `await initFallback(source)` with dist/powersync_jwt_fallback_bg.wasm in
  * any form init takes. Until then such a check throws ERR_POWERSYNC_JWT_NOT_READY.
@@ -49,10 +40,6 @@ export async function initFallback(source) {
 hosts.fallback = {
   get: () => fallback,
   load: () => Promise.reject(Object.assign(new Error('powersync-jwt/slim: call `await initFallback(source)` with dist/powersync_jwt_fallback_bg.wasm first: this check needs the pure-Rust signature module'), { code: 'ERR_POWERSYNC_JWT_NOT_READY' })),
-};
-
-hosts.issuing = () => {
-  throw new Error('powersync-jwt/slim: call `await initIssuing(source)` with dist/powersync_jwt_issuing_bg.wasm before issuing');
 };
 
 useWebCrypto();

@@ -20,10 +20,5 @@ hosts.fallback = {
     return (fallback = glue);
   },
 };
-hosts.issuing = async () => {
-  const [issuing, wasm] = await Promise.all([import('./dist/powersync_jwt_issuing.js'), import('./dist/powersync_jwt_issuing_bg.wasm')]);
-  issuing.initSync({ module: wasm.default });
-  return issuing;
-};
 
 export * from './api.mjs';

@@ -279,7 +279,7 @@ if (want('cold')) {
   const figures = Object.entries(cold).map(([name, ms]) => `${name} ${median(ms).toFixed(1)} ms`).join(', ');
   console.log(`\ncold start (import + instantiate + first RS256 verify; a script file in a fresh process), median of 7: ${figures}`);
 }
-for (const [what, file] of [['verifier module (loaded at start)', 'powersync_jwt_bg.wasm'], ['issuing module (loaded on first issuing call)', 'powersync_jwt_issuing_bg.wasm']]) {
+for (const [what, file] of [['verifier module (loaded at start)', 'powersync_jwt_bg.wasm'], ['issuing module (powersync-jwt/issuing)', 'powersync_jwt_issuing_bg.wasm']]) {
   const wasm = readFileSync(`${pkg.project}/node_modules/powersync-jwt/dist/${file}`);
   console.log(`${what}: ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} gzip -9, ${brotliCompressSync(wasm).length} brotli`);
 }

@@ -1,42 +1,40 @@
 // make demo: the main job end to end.
-//  1. generate an ES256 key pair and issue a PowerSync token (node:crypto);
+//  1. install the packed npm package; generate an ES256 key pair and issue a
+//     PowerSync token with it (powersync-jwt/issuing);
 //  2. serve the public key as a JWKS on 127.0.0.1;
-//  3. verify the token through the packed, installed npm package, which fetches and caches the JWKS;
+//  3. verify the token through the package (powersync-jwt), which fetches and caches the JWKS;
 //  4. show what the service would say about a few bad tokens.
 import { createServer } from 'node:http';
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { installPackage } from '../tests/node/helpers.mjs';
 
 const bold = (s) => `\x1b[1m${s}\x1b[0m`;
 const step = (s) => console.log(`\n${bold('▸ ' + s)}`);
 const b64 = (x) => Buffer.from(x).toString('base64url');
 
-step('1. Generate an ES256 key pair and issue a token');
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'demo-key-1', alg: 'ES256', use: 'sig' };
+step('1. Install the packed package; generate an ES256 key pair and issue a token (powersync-jwt/issuing)');
+let t0 = performance.now();
+const pkg = installPackage();
+console.log(`  npm pack + install into ${pkg.project} (${(performance.now() - t0).toFixed(0)} ms)`);
+const { PowerSyncVerifier, VerificationError } = await pkg.import();
+const { generateKeyPair, signToken } = await pkg.importIssuing();
+const { privateJwk, publicJwk } = await generateKeyPair('ES256', { kid: 'demo-key-1' });
 const now = Math.floor(Date.now() / 1000);
-function issue(claims, header = { alg: 'ES256', kid: 'demo-key-1', typ: 'JWT' }) {
-  const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(claims))}`;
-  return `${input}.${b64(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`;
-}
+// allowInvalid: step 4 signs tokens the service refuses, on purpose.
+const issue = (claims, options) => signToken(claims, privateJwk, { allowInvalid: true, ...options });
 const claims = { sub: 'user-42', iat: now, exp: now + 3600, aud: 'powersync-demo', parameters: { team: 'blue' } };
-const token = issue(claims);
+const token = await signToken(claims, privateJwk);
 console.log(`  token: ${token.slice(0, 60)}… (${token.length} chars)`);
 
 step('2. Serve the JWKS on 127.0.0.1');
 const server = createServer((req, res) => {
   if (req.url !== '/.well-known/jwks.json') return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk, { kty: 'RSA', use: 'enc', kid: 'enc-key', n: 'AQAB', e: 'AQAB' }] }));
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...publicJwk, use: 'sig' }, { kty: 'RSA', use: 'enc', kid: 'enc-key', n: 'AQAB', e: 'AQAB' }] }));
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/.well-known/jwks.json`;
 console.log(`  ${url}`);
 
-step('3. Install the packed package and verify');
-let t0 = performance.now();
-const pkg = installPackage();
-const { PowerSyncVerifier, VerificationError } = await pkg.import();
-console.log(`  npm pack + install into ${pkg.project} (${(performance.now() - t0).toFixed(0)} ms)`);
+step('3. Verify it through the package');
 // The client_auth section of powersync.yaml, as-is: the JWKS is fetched and cached as the service does.
 const verifier = PowerSyncVerifier.fromClientAuth({ jwks_uri: url, audience: ['powersync-demo'] });
 t0 = performance.now();
@@ -58,12 +56,12 @@ console.log(`  key:     ${JSON.stringify(result.key)}`);
 step('4. What the PowerSync Service would answer for bad tokens');
 server.close();
 const bad = [
-  ['expired', issue({ ...claims, iat: now - 7200, exp: now - 3600 })],
-  ['wrong audience', issue({ ...claims, aud: 'someone-else' })],
-  ['lifetime over a day', issue({ ...claims, exp: now + 2 * 86400 })],
+  ['expired', await issue({ ...claims, iat: now - 7200, exp: now - 3600 })],
+  ['wrong audience', await issue({ ...claims, aud: 'someone-else' })],
+  ['lifetime over a day', await issue({ ...claims, exp: now + 2 * 86400 })],
   ['tampered payload', token.replace(/\.[^.]+\./, `.${b64(JSON.stringify({ ...claims, sub: 'admin' }))}.`)],
   ['alg none', `${b64('{"alg":"none"}')}.${b64(JSON.stringify(claims))}.`],
-  ['unknown kid', issue(claims, { alg: 'ES256', kid: 'rotated-away' })],
+  ['unknown kid', await issue(claims, { kid: 'rotated-away' })],
 ];
 for (const [label, t] of bad) {
   try {

@@ -1,7 +1,8 @@
 // Loads the freshly built package from pkg/ and verifies one token, so that
 // a module broken by the build (e.g. a bad wasm-opt) fails `make build`.
 import { createHmac } from 'node:crypto';
-const { PowerSyncVerifier, generateKeyPair, signToken } = await import('../pkg/dist/node.mjs');
+const { PowerSyncVerifier } = await import('../pkg/dist/node.mjs');
+const { generateKeyPair, signToken } = await import('../pkg/dist/issuing.mjs');
 const secret = 'smoke-test-secret';
 const b64 = (x) => Buffer.from(x).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
@@ -10,7 +11,7 @@ const token = `${input}.${b64(createHmac('sha256', secret).update(input).digest(
 const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: secret });
 const r = v.verifySync(token);
 if (r.userId !== 'smoke') throw new Error(`smoke test: unexpected result ${JSON.stringify(r)}`);
-// The issuing module: a key pair and a token from it that the verifier module accepts.
+// The issuing module (powersync-jwt/issuing): a key pair and a token from it that the verifier module accepts.
 const pair = await generateKeyPair('ES256', { kid: 'smoke' });
 const issued = await signToken({}, pair.privateJwk, { subject: 'issued', audience: 'smoke', expiresIn: 60 });
 const r2 = PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['smoke'] }).verifySync(issued);

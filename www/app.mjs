@@ -1,8 +1,6 @@
 // The token inspector: every decision comes from the powersync-jwt package
 // (WebAssembly); this file only reads the form and draws the result.
-import {
-  PowerSyncVerifier, VerificationError, ConfigError, decodeUnverified, generateKeyPair, signToken,
-} from 'powersync-jwt';
+import { PowerSyncVerifier, VerificationError, ConfigError, decodeUnverified } from 'powersync-jwt';
 
 const $ = (id) => document.getElementById(id);
 const PROVIDERS = {
@@ -210,6 +208,8 @@ $('generate').addEventListener('click', () => {
   $('gen-status').textContent = alg.startsWith('RS') ? 'Generating an RSA key (this can take a few seconds)…' : '';
   setTimeout(async () => {
     try {
+      // The issuing module is fetched on the first click only: verifying never loads it.
+      const { generateKeyPair, signToken } = await import('powersync-jwt/issuing');
       const k = await generateKeyPair(alg);
       const aud = $('gen-aud').value.trim();
       tokenBox.value = await signToken({}, k.privateJwk, { subject: $('gen-sub').value, audience: aud, expiresIn: $('gen-exp').value });

@@ -2,10 +2,10 @@
 // powersync-jwt: verify, decode and issue PowerSync tokens from the command line.
 // Exit codes: 0 valid / done, 1 token rejected, 2 usage or configuration error.
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  ConfigError, PowerSyncVerifier, VerificationError, decodeUnverified, generateDevToken, generateKeyPair,
-  parseJwks, parsePowerSyncYaml,
-} from '../dist/node.mjs';
+import { ConfigError, PowerSyncVerifier, VerificationError, decodeUnverified, parseJwks, parsePowerSyncYaml } from '../dist/node.mjs';
+
+// powersync-jwt/issuing, loaded only by the commands that issue.
+const issuing = () => import('../dist/issuing.mjs');
 
 const HELP = {
   main: `powersync-jwt — verify and issue PowerSync client tokens (JWTs)
@@ -209,6 +209,7 @@ const commands = {
     const o = parseArgs(argv, { alg: 'value', kid: 'value', bits: 'value', out: 'value' });
     if (o.help) return console.log(HELP.keygen), 0;
     if (!o.alg) throw new UsageError('--alg is required');
+    const { generateKeyPair } = await issuing();
     const t0 = performance.now();
     const k = await generateKeyPair(o.alg, { kid: o.kid, modulusLength: o.bits ? Number(o.bits) : 2048 });
     const ms = performance.now() - t0;
@@ -232,6 +233,7 @@ const commands = {
     if (!o.sub) throw new UsageError('--sub is required');
     if (!o.aud) throw new UsageError('--aud is required (the instance URL and the configured audiences)');
     const key = o.key ? JSON.parse(readFile(o.key, 'key')) : undefined;
+    const { generateDevToken } = await issuing();
     const r = await generateDevToken({ subject: o.sub, audience: o.aud, key, expiresIn: o['expires-in'] ?? '12h', kid: o.kid });
     if (o['write-key']) writeFileSync(o['write-key'], JSON.stringify(r.key, null, 2) + '\n', { mode: 0o600 });
     if (o.yaml) console.error(r.clientAuthYaml);

@@ -1,8 +1,7 @@
 // Source of dist/node.mjs (bundled to one ES module by esbuild at build
 // time, which loads faster than its parts): Node.js import. The wasm sits
 // next to the bundle and is instantiated synchronously; RS*, ES* and EdDSA
-// signatures are checked by node:crypto. The issuing module (key
-// generation, signing) is read on first use.
+// signatures are checked by node:crypto.
 import * as wasm from '../dist/powersync_jwt.js';
 import * as fallback from '../dist/powersync_jwt_fallback.js';
 import { setUpNode } from '../node-crypto.mjs';

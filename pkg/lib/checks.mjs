@@ -11,8 +11,7 @@
 // [data, signature], made after that call (which may move wasm memory).
 import { notReady } from './errors.mjs';
 
-// `issuing`: loads the issuing module (key generation, signing).
-export const hosts = { direct: null, async: null, fallback: null, issuing: null };
+export const hosts = { direct: null, async: null, fallback: null };
 
 let loading;
 

@@ -26,7 +26,13 @@ export function installPackage() {
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(work, filename)], { cwd: project });
-  installed = { project, tarball: join(work, filename), files: files.map((f) => f.path), import: () => import(join(project, 'node_modules/powersync-jwt/dist/node.mjs')) };
+  const dist = join(project, 'node_modules/powersync-jwt/dist');
+  installed = {
+    project, tarball: join(work, filename), files: files.map((f) => f.path),
+    // The main entry and powersync-jwt/issuing, as Node's import resolves them.
+    import: () => import(join(dist, 'node.mjs')),
+    importIssuing: () => import(join(dist, 'issuing.mjs')),
+  };
   return installed;
 }
 

@@ -1,5 +1,6 @@
-// The issuing side and the CLI, from the packed tarball. Interop both ways
-// with jose (an independent implementation) and node:crypto / WebCrypto.
+// The issuing side (powersync-jwt/issuing) and the CLI, from the packed
+// tarball. Interop both ways with jose (an independent implementation) and
+// node:crypto / WebCrypto.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPublicKey, verify as nodeVerify, webcrypto } from 'node:crypto';
@@ -11,7 +12,8 @@ import { installPackage, root } from './helpers.mjs';
 
 const pkg = installPackage();
 const lib = await pkg.import();
-const { PowerSyncVerifier, ConfigError, generateKeyPair, signToken, generateDevToken, parsePowerSyncYaml } = lib;
+const { PowerSyncVerifier, ConfigError, parsePowerSyncYaml } = lib;
+const { generateKeyPair, signToken, generateDevToken } = await pkg.importIssuing();
 const jose = await import(createRequire(join(root, 'tools/node_modules/x.js')).resolve('jose'));
 const NOW = Math.floor(Date.now() / 1000);
 const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -117,6 +119,25 @@ test('development tokens follow the self-hosted convention', async () => {
   const again = await generateDevToken({ subject: 'b', audience: 'powersync', key: d.key, expiresIn: '15m' });
   assert.equal(PowerSyncVerifier.fromClientAuth(d.clientAuth).verifySync(again.token).userId, 'b', 'an existing key is reused');
   await assert.rejects(() => generateDevToken({ audience: 'a' }), ConfigError);
+});
+
+test('powersync-jwt/issuing by package name from Node: import and require; errors are the main entry\'s classes', () => {
+  // Each in a fresh process, by the package name, as an application imports it.
+  const check = `
+    const pair = await issuing.generateKeyPair('ES256', { kid: 'n' });
+    const token = await issuing.signToken({}, pair.privateJwk, { subject: 'node-user', audience: 'a', expiresIn: 60 });
+    const userId = main.PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['a'] }).verifySync(token).userId;
+    const e = await issuing.signToken({}, pair.privateJwk).catch((x) => x);
+    console.log(JSON.stringify({ userId, configError: e instanceof main.ConfigError && e.field === 'sub',
+      exports: Object.keys(issuing).filter((k) => k !== 'default' && k !== 'module.exports').sort(),
+      mainHasIssuing: ['generateKeyPair', 'signToken', 'generateDevToken', 'initIssuing'].some((k) => k in main) }));`;
+  writeFileSync(join(pkg.project, 'issuing-esm.mjs'), `import * as main from 'powersync-jwt';\nimport * as issuing from 'powersync-jwt/issuing';\n${check}`);
+  writeFileSync(join(pkg.project, 'issuing-cjs.cjs'), `const main = require('powersync-jwt');\nconst issuing = require('powersync-jwt/issuing');\n(async () => {${check}})();`);
+  for (const file of ['issuing-esm.mjs', 'issuing-cjs.cjs']) {
+    const r = spawnSync(process.execPath, [file], { cwd: pkg.project, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { userId: 'node-user', configError: true, exports: ['generateDevToken', 'generateKeyPair', 'signToken'], mainHasIssuing: false }, file);
+  }
 });
 
 // --- the CLI, as installed from the tarball ----------------------------------------------------------

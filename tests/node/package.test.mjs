@@ -12,11 +12,17 @@ const lib = await pkg.import();
 const { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified } = lib;
 const b64 = (x) => Buffer.from(x).toString('base64url');
 
-test('the tarball carries the wasm module and the entry points', () => {
+test('the tarball carries the wasm modules and the entry points, the issuing module once', () => {
   for (const f of ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt.js', 'dist/node.cjs', 'dist/wasm-base64.mjs', 'dist/node.mjs', 'browser.mjs',
-    'workerd.mjs', 'deno.mjs', 'inline.mjs', 'slim.mjs', 'api.mjs', 'index.d.ts', 'slim.d.ts', 'package.json', 'README.md']) {
+    'workerd.mjs', 'deno.mjs', 'inline.mjs', 'slim.mjs', 'api.mjs', 'index.d.ts', 'slim.d.ts', 'package.json', 'README.md',
+    'dist/powersync_jwt_issuing_bg.wasm', 'dist/powersync_jwt_issuing.js', 'dist/issuing.mjs', 'dist/issuing.cjs', 'dist/issuing.d.cts',
+    'issuing-api.mjs', 'issuing-browser.mjs', 'issuing-workerd.mjs', 'issuing-deno.mjs', 'issuing-slim.mjs', 'issuing.d.ts', 'issuing-slim.d.ts']) {
     assert.ok(pkg.files.includes(f), `${f} missing from the tarball: ${pkg.files.join(', ')}`);
   }
+  // The verifier module is shipped twice (the file, and base64 for the inline entry); the
+  // issuing module only as its file (docs/boundary.md).
+  assert.deepEqual(pkg.files.filter((f) => /base64/.test(f)), ['dist/wasm-base64.mjs']);
+  assert.deepEqual(pkg.files.filter((f) => f.endsWith('.wasm')).sort(), ['dist/powersync_jwt_bg.wasm', 'dist/powersync_jwt_issuing_bg.wasm']);
 });
 
 test('no runtime dependencies, and every entry point in exports exists in the tarball', () => {
@@ -30,25 +36,32 @@ test('no runtime dependencies, and every entry point in exports exists in the ta
   for (const f of manifest.sideEffects) assert.ok(pkg.files.includes(f.slice(2)), `sideEffects names ${f}`);
 });
 
-test('the slim entry loads the wasm the caller gives it (bytes or a compiled module)', async () => {
+test('the slim entries load the wasm the caller gives them (bytes or a compiled module)', async () => {
   const wasmPath = join(pkg.project, 'node_modules/powersync-jwt/dist/powersync_jwt_bg.wasm');
   const script = join(pkg.project, 'slim.mjs');
   writeFileSync(script, `
     import { readFileSync } from 'node:fs';
-    import { init, initIssuing, generateKeyPair, PowerSyncVerifier } from 'powersync-jwt/slim';
+    import { createRequire } from 'node:module';
+    import * as slim from 'powersync-jwt/slim';
+    import { init, PowerSyncVerifier, ConfigError } from 'powersync-jwt/slim';
+    import { init as initIssuing, generateKeyPair, signToken } from 'powersync-jwt/issuing/slim';
     const mode = process.argv[2];
     const bytes = readFileSync(${JSON.stringify(wasmPath)});
     await init(mode === 'module' ? new WebAssembly.Module(bytes) : bytes);
     await init(bytes); // a second init is a no-op
     const v = PowerSyncVerifier.fromClientAuth({ supabase: true, supabase_jwt_secret: 's' });
     try { v.verifySync('a.b.c'); } catch (e) { console.log(e.code); }
-    // Issuing needs its own module, given the same way.
-    await generateKeyPair('ES256').catch((e) => console.log(/initIssuing/.test(e.message)));
-    const issuing = readFileSync(${JSON.stringify(wasmPath.replace('powersync_jwt_bg', 'powersync_jwt_issuing_bg'))});
+    console.log('initIssuing' in slim || 'generateKeyPair' in slim);
+    // Issuing: powersync-jwt/issuing/slim, given its own module the same way (exported as powersync-jwt/issuing.wasm).
+    await generateKeyPair('ES256').catch((e) => console.log(/await init\\(source\\)/.test(e.message)));
+    const issuing = readFileSync(createRequire(import.meta.url).resolve('powersync-jwt/issuing.wasm'));
     await initIssuing(mode === 'module' ? new WebAssembly.Module(issuing) : issuing);
-    console.log((await generateKeyPair('ES256')).publicJwk.crv);`);
+    const pair = await generateKeyPair('ES256');
+    const token = await signToken({}, pair.privateJwk, { subject: 'slim', audience: 'a', expiresIn: 60 });
+    console.log(pair.publicJwk.crv, PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['a'] }).verifySync(token).userId);
+    console.log(await signToken({}, pair.privateJwk).catch((e) => e instanceof ConfigError));`);
   for (const mode of ['bytes', 'module']) {
-    assert.equal(execFileSync(process.execPath, [script, mode], { encoding: 'utf8' }).trim(), 'PSYNC_S2101\ntrue\nP-256');
+    assert.equal(execFileSync(process.execPath, [script, mode], { encoding: 'utf8' }).trim(), 'PSYNC_S2101\nfalse\ntrue\nP-256 slim\ntrue');
   }
 });
 
@@ -254,14 +267,15 @@ test('decodeUnverified reads without checking', () => {
 });
 
 // publint (package.json against the files) and Are the Types Wrong (types per
-// resolution mode). The main entry must resolve for CommonJS and ESM alike;
-// ./inline and ./slim are ESM only (README), which attw's esm-only profile checks.
+// resolution mode). The main entry and ./issuing must resolve for CommonJS and
+// ESM alike; ./inline, ./slim and ./issuing/slim are ESM only (README), which
+// attw's esm-only profile checks.
 test('publint and attw find nothing wrong with the packed tarball', () => {
   const bin = (name) => join(root, 'tools/node_modules/.bin', name);
   const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
   assert.match(run(bin('publint'), ['--strict', pkg.tarball]), /All good/);
-  run(bin('attw'), [pkg.tarball, '--entrypoints', '.', '--format', 'ascii']);
-  run(bin('attw'), [pkg.tarball, '--profile', 'esm-only', '--entrypoints', './inline', './slim', '--format', 'ascii']);
+  run(bin('attw'), [pkg.tarball, '--entrypoints', '.', './issuing', '--format', 'ascii']);
+  run(bin('attw'), [pkg.tarball, '--profile', 'esm-only', '--entrypoints', './inline', './slim', './issuing/slim', '--format', 'ascii']);
 });
 
 test('the type declarations compile against a consumer (tsc --noEmit)', () => {
@@ -272,7 +286,13 @@ test('the type declarations compile against a consumer (tsc --noEmit)', () => {
     files: ['consumer.ts'],
   }));
   execFileSync(process.execPath, [tsc, '-p', pkg.project], { encoding: 'utf8' });
-  // And a misuse must not compile: the checker is really running.
-  writeFileSync(join(pkg.project, 'consumer.ts'), `import { PowerSyncVerifier } from 'powersync-jwt';\nconst n: number = PowerSyncVerifier.fromClientAuth({}).verifySync('t').userId;\n`);
-  assert.throws(() => execFileSync(process.execPath, [tsc, '-p', pkg.project], { encoding: 'utf8', stdio: 'pipe' }));
+  // And misuses must not compile: the checker is really running, and the main
+  // entry declares no issuing function (they are powersync-jwt/issuing's).
+  for (const misuse of [
+    `import { PowerSyncVerifier } from 'powersync-jwt';\nconst n: number = PowerSyncVerifier.fromClientAuth({}).verifySync('t').userId;\n`,
+    `import { generateKeyPair } from 'powersync-jwt';\nexport const p = generateKeyPair('ES256');\n`,
+  ]) {
+    writeFileSync(join(pkg.project, 'consumer.ts'), misuse);
+    assert.throws(() => execFileSync(process.execPath, [tsc, '-p', pkg.project], { encoding: 'utf8', stdio: 'pipe' }), misuse);
+  }
 });

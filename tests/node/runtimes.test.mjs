@@ -2,7 +2,8 @@
 // own way: Node CommonJS, esbuild bundles (Node and browser), native ES
 // modules in headless Chromium, Cloudflare's workerd (miniflare), Deno,
 // Vercel's edge-runtime. Each verifies good tokens and rejects bad ones with
-// the right code; the examples in examples/ are run here too.
+// the right code, and signs a token with powersync-jwt/issuing that the
+// verifier accepts; the examples in examples/ are run here too.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -102,6 +103,7 @@ async function inPage(url, fn) {
 test('Node CommonJS: require()', () => {
   writeFileSync(join(project, 'probe.cjs'), `
     const lib = require('powersync-jwt');
+    const issuing = require('powersync-jwt/issuing');
     const { PowerSyncVerifier, VerificationError } = lib;
     const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
     const out = input.cases.map((c) => {
@@ -109,13 +111,13 @@ test('Node CommonJS: require()', () => {
       try { return { name: c.name, valid: true, userId: v.verifySync(c.token, { now: c.now }).userId }; }
       catch (e) { return { name: c.name, valid: false, code: e.code, message: e.message, configurationDetails: e.configurationDetails ?? null, isVerificationError: e instanceof VerificationError }; }
     });
-    import('./runtimes/probe.mjs').then(async ({ issued }) => console.log(JSON.stringify([...out, await issued(lib)])));`);
+    import('./runtimes/probe.mjs').then(async ({ issued }) => console.log(JSON.stringify([...out, await issued(lib, issuing)])));`);
   const out = execFileSync(process.execPath, [join(project, 'probe.cjs')], { input: JSON.stringify(input), encoding: 'utf8' });
   checkProbe(JSON.parse(out), 'node cjs');
 });
 
 test('esbuild bundle for Node, with the inline entry', async () => {
-  esbuild(['runtimes/probe-inline-entry.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=out/node/app.mjs']);
+  esbuild(['runtimes/probe-inline-entry.mjs', '--bundle', '--platform=node', '--format=esm', '--loader:.wasm=binary', '--target=es2022', '--outfile=out/node/app.mjs']);
   await import(join(project, 'out/node/app.mjs'));
   checkProbe(await globalThis.runProbe(input), 'esbuild node bundle');
 });
@@ -154,11 +156,13 @@ function freshToken() {
 // --- Browsers ----------------------------------------------------------------------------------------
 test('Chromium: native <script type="module"> with an import map, no bundler', async () => {
   writeFileSync(join(project, 'native.html'), `<!doctype html><meta charset="utf-8">
-    <script type="importmap">{ "imports": { "powersync-jwt": "./node_modules/powersync-jwt/browser.mjs" } }</script>
+    <script type="importmap">{ "imports": { "powersync-jwt": "./node_modules/powersync-jwt/browser.mjs",
+      "powersync-jwt/issuing": "./node_modules/powersync-jwt/issuing-browser.mjs" } }</script>
     <script type="module">
       import * as lib from 'powersync-jwt';
+      import * as issuing from 'powersync-jwt/issuing';
       import { probe } from './runtimes/probe.mjs';
-      window.runProbe = (input) => probe(lib, input);
+      window.runProbe = (input) => probe(lib, input, issuing);
       document.body.dataset.ready = 'yes';
     </script>`);
   const results = await inPage(`${base}/native.html`, async (page) => {
@@ -171,7 +175,8 @@ test('Chromium: native <script type="module"> with an import map, no bundler', a
 test('Chromium: esbuild browser bundle with the wasm copied beside it', async () => {
   esbuild(['runtimes/probe-entry.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=out/browser/app.js']);
   // The documented copy step: the bundle looks for dist/powersync_jwt_bg.wasm (and, on first
-  // need, dist/powersync_jwt_fallback_bg.wasm and dist/powersync_jwt_issuing_bg.wasm) next to itself.
+  // need, dist/powersync_jwt_fallback_bg.wasm; with powersync-jwt/issuing,
+  // dist/powersync_jwt_issuing_bg.wasm) next to itself.
   mkdirSync(join(project, 'out/browser/dist'), { recursive: true });
   for (const f of ['powersync_jwt_bg.wasm', 'powersync_jwt_fallback_bg.wasm', 'powersync_jwt_issuing_bg.wasm']) {
     cpSync(join(project, 'node_modules/powersync-jwt/dist', f), join(project, 'out/browser/dist', f));
@@ -280,28 +285,32 @@ test('Deno: npm package from node_modules, no permissions', () => {
   writeFileSync(join(project, 'runtimes/input.json'), JSON.stringify(input));
   writeFileSync(join(project, 'runtimes/deno-main.mjs'), `
     import * as lib from 'powersync-jwt';
+    import * as issuing from 'powersync-jwt/issuing';
     import { probe } from './probe.mjs';
     import input from './input.json' with { type: 'json' };
     import { makeHandler } from '../examples/deno/handler.mjs';
-    const results = await probe(lib, input);
+    const results = await probe(lib, input, issuing);
     const handler = makeHandler(${JSON.stringify(hsConfig)});
     const ok = await handler(new Request('http://x/', { headers: { authorization: 'Bearer ${freshToken()}' } }));
     const bad = await handler(new Request('http://x/', { headers: { authorization: 'Bearer ${expired.token}' } }));
-    const entry = import.meta.resolve('powersync-jwt');
+    const entry = [import.meta.resolve('powersync-jwt'), import.meta.resolve('powersync-jwt/issuing')];
     console.log(JSON.stringify({ entry, results, example: [ok.status, await ok.json(), bad.status, await bad.json()] }));`);
   const out = execFileSync(join(tools, '.bin/deno'), ['run', '--no-prompt', 'runtimes/deno-main.mjs'], {
     cwd: project, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   });
   const { entry, results, example } = JSON.parse(out);
-  assert.match(entry, /powersync-jwt\/deno\.mjs$/, 'Deno resolves the deno entry');
+  assert.match(entry[0], /powersync-jwt\/deno\.mjs$/, 'Deno resolves the deno entry');
+  assert.match(entry[1], /powersync-jwt\/issuing-deno\.mjs$/, 'Deno resolves the deno issuing entry');
   checkProbe(results, 'deno');
   assert.deepEqual(example, [200, { userId: 'fresh-user' }, 401, { code: 'PSYNC_S2103', message: 'JWT has expired' }]);
 });
 
 // --- Vercel edge-runtime --------------------------------------------------------------------------------------------
 test('Vercel edge-runtime: bundled with the edge-light condition', async () => {
-  esbuild(['runtimes/probe-entry.mjs', '--bundle', '--platform=browser', '--format=iife', '--conditions=edge-light,worker,browser',
-    '--outfile=out/edge/app.js']);
+  // The issuing module is given to powersync-jwt/issuing/slim as the bundler's .wasm import
+  // (es2022: esbuild's own base64 decoder for it, not Uint8Array.fromBase64).
+  esbuild(['runtimes/probe-edge-entry.mjs', '--bundle', '--platform=browser', '--format=iife', '--conditions=edge-light,worker,browser',
+    '--loader:.wasm=binary', '--target=es2022', '--outfile=out/edge/app.js']);
   // edge-light resolves to the inline entry: the wasm travels inside the bundle.
   assert.ok(readFileSync(join(project, 'out/edge/app.js'), 'utf8').length > 700_000, 'the edge bundle does not embed the wasm');
   const { EdgeRuntime } = requireTool('edge-runtime');

@@ -1,7 +1,10 @@
 // Compiled with `tsc --noEmit` against the installed package's types.
-import { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified, generateKeyPair, signToken, generateDevToken, parsePowerSyncYaml } from 'powersync-jwt';
+import { PowerSyncVerifier, VerificationError, ConfigError, parseJwks, verifyJws, decodeUnverified, parsePowerSyncYaml } from 'powersync-jwt';
 import type { VerifiedToken, VerificationReason } from 'powersync-jwt';
+import { generateKeyPair, signToken, generateDevToken } from 'powersync-jwt/issuing';
+import type { GeneratedKeyPair, SignOptions } from 'powersync-jwt/issuing';
 import { init, PowerSyncVerifier as SlimVerifier } from 'powersync-jwt/slim';
+import { init as initIssuing, signToken as slimSign } from 'powersync-jwt/issuing/slim';
 
 export async function slim(bytes: Uint8Array) {
   await init(bytes);
@@ -57,8 +60,13 @@ export const presets = [
   PowerSyncVerifier.forProvider('azure-ad', { tenantId: 't', audience: ['a'] }, { fetchTimeoutMs: 5000 }),
 ];
 
-const pair = await generateKeyPair('ES256', { kid: 'k' });
-export const signed: string = await signToken({ team: 't' }, pair.privateJwk, { subject: 's', expiresIn: '5m', audience: ['a'] });
+const pair: GeneratedKeyPair = await generateKeyPair('ES256', { kid: 'k' });
+const signOptions: SignOptions = { subject: 's', expiresIn: '5m', audience: ['a'] };
+export const signed: string = await signToken({ team: 't' }, pair.privateJwk, signOptions);
+export async function slimIssuing(bytes: Uint8Array): Promise<string> {
+  await initIssuing(bytes);
+  return slimSign({}, pair.privateJwk, signOptions);
+}
 export const dev: string = (await generateDevToken({ subject: 'u', audience: 'a' })).clientAuthYaml;
 export const cfg = parsePowerSyncYaml('a: 1', { X: 'y' });
 export async function why(t: string) {

@@ -1,7 +1,8 @@
 // Runs a few cases of the case table through whatever `powersync-jwt` a
-// runtime resolves, and reports what happened. Shared by every runtime test:
-// Node (ESM, CommonJS), bundles, Chromium, workerd, Deno, edge-runtime.
-export async function probe(lib, input) {
+// runtime resolves, and reports what happened; then `powersync-jwt/issuing`
+// (`issuing`). Shared by every runtime test: Node (ESM, CommonJS), bundles,
+// Chromium, workerd, Deno, edge-runtime.
+export async function probe(lib, input, issuing) {
   const { PowerSyncVerifier, VerificationError } = lib;
   const out = [];
   for (const c of input.cases) {
@@ -13,18 +14,23 @@ export async function probe(lib, input) {
       out.push({ name: c.name, valid: false, code: e.code, message: e.message, configurationDetails: e.configurationDetails ?? null, isVerificationError: e instanceof VerificationError });
     }
   }
-  out.push(await issued(lib));
+  out.push(await issued(lib, issuing));
   return out;
 }
 
-// The issuing module, loaded on first use the runtime's way: a key pair and
-// a token signed with it, which the verifier module must accept.
-export async function issued(lib) {
-  const { generateKeyPair, signToken, PowerSyncVerifier } = lib;
+// powersync-jwt/issuing, loaded the runtime's way: a key pair and a token
+// signed with it, which the verifier entry must accept; its errors are the
+// verifier entry's classes.
+export async function issued(lib, issuing) {
+  const { PowerSyncVerifier, ConfigError } = lib;
+  const { generateKeyPair, signToken } = issuing;
   try {
+    if ('generateKeyPair' in lib || 'signToken' in lib) throw new Error('the verifier entry exports issuing functions');
     const pair = await generateKeyPair('ES256', { kid: 'probe' });
     const token = await signToken({}, pair.privateJwk, { subject: 'issued', audience: 'probe', expiresIn: 60 });
     const r = await PowerSyncVerifier.fromClientAuth({ jwks: pair.jwks, audience: ['probe'] }).verify(token);
+    const refused = await signToken({}, pair.privateJwk).then(() => null, (e) => e);
+    if (!(refused instanceof ConfigError)) throw new Error(`signToken without sub: ${refused?.name} is not the verifier entry's ConfigError`);
     return { name: 'issuing module', valid: true, userId: r.userId };
   } catch (e) {
     return { name: 'issuing module', valid: false, message: String(e?.message ?? e) };
