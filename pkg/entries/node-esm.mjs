@@ -1,7 +1,8 @@
 // Source of dist/node.mjs (bundled to one ES module by esbuild at build
 // time, which loads faster than its parts): Node.js import. The wasm sits
 // next to the bundle and is instantiated synchronously; RS*, ES* and EdDSA
-// signatures are checked by node:crypto.
+// signatures are checked by node:crypto, and the pure-Rust module (its
+// glue bundled here) is read synchronously on first need.
 import * as wasm from '../dist/powersync_jwt.js';
 import * as fallback from '../dist/powersync_jwt_fallback.js';
 import { setUpNode } from '../node-crypto.mjs';
