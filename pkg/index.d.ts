@@ -254,7 +254,11 @@ export class PowerSyncVerifier {
   static fromClientAuth(clientAuth: ClientAuth | string, options?: VerifierOptions): PowerSyncVerifier;
   /** Rejects with VerificationError. */
   verify(token: string, options?: VerifyOptions): Promise<VerifiedToken>;
-  /** Throws VerificationError. */
+  /**
+   * Throws VerificationError. Outside Node an RS*, PS*, ES* or EdDSA signature is checked
+   * by the pure-Rust module: until `ready()` loaded it, such a check throws an Error with
+   * `code: 'ERR_POWERSYNC_JWT_NOT_READY'` (HMAC needs nothing).
+   */
   verifySync(token: string, options?: VerifyOptions): VerifiedToken;
   /** Verifies the token of an Authorization header value ("Bearer <jwt>" or "Token <jwt>"); otherwise PSYNC_S2106. */
   verifyAuthorization(header: string | null | undefined, options?: VerifyOptions): Promise<VerifiedToken>;
@@ -268,7 +272,10 @@ export class PowerSyncVerifier {
   readonly warnings: readonly ConfigWarning[];
   /** Verifies and explains: the service's checks in order, each pass / fail / not_reached. Never rejects with VerificationError. */
   explain(token: string, options?: VerifyOptions): Promise<Explanation>;
-  /** Fetches every remote key set now. */
+  /**
+   * Fetches every remote key set now, and loads what `verifySync` needs for the keys at hand
+   * (outside Node, the pure-Rust signature module for any key but an HMAC secret).
+   */
   ready(): Promise<KeySourceStatus[]>;
   keySources(): KeySourceStatus[];
   /** The fetched key sets as text, to keep between isolates (Workers KV, Cache API). */
@@ -282,12 +289,22 @@ export type JwsAlgorithm = VerifiedToken['alg'] | 'PS256' | 'PS384' | 'PS512';
 /** Parses a JWK Set or one JWK. `rules`: 'generic' (default), 'remote' (as a jwks_uri document), 'inline' (as client_auth.jwks). */
 export function parseJwks(jwks: Jwks | Jwk | string, options?: { rules?: 'generic' | 'remote' | 'inline' }): KeySetReport;
 
-/** Verifies a generic compact JWS (RFC 7515); no claim checks. */
+/**
+ * Verifies a generic compact JWS (RFC 7515); no claim checks. Synchronous: outside Node an
+ * asymmetric signature needs `await ready()` first (else ERR_POWERSYNC_JWT_NOT_READY).
+ */
 export function verifyJws(
   compact: string,
   jwkOrJwks: Jwk | Jwks | string,
   options?: { algorithms?: JwsAlgorithm[] },
 ): { header: { [member: string]: JsonValue }; payload: Uint8Array; alg: JwsAlgorithm; keyIndex: number };
+
+/**
+ * Loads the pure-Rust signature module: what the runtime's WebCrypto cannot check (Ed448,
+ * a key it refuses) and every synchronous asymmetric check outside Node (verifySync,
+ * verifyJws, verifySignature). verify() loads it by itself when it needs it.
+ */
+export function ready(): Promise<void>;
 
 /** Decodes a token WITHOUT verifying it. Never use the result for access decisions. */
 export function decodeUnverified(token: string): { header: { [member: string]: JsonValue }; payload: JsonValue };
@@ -311,7 +328,11 @@ export interface Explanation {
 /** Reads powersync.yaml text (the YAML subset such files use); `env` resolves `!env NAME`. */
 export function parsePowerSyncYaml(text: string, env?: { [name: string]: string | undefined }): JsonValue;
 
-/** A raw signature check (no token), by the runtime's native crypto ('host', where set up) or pure Rust. */
+/**
+ * A raw signature check (no token): 'host' is node:crypto in Node and the pure-Rust module
+ * elsewhere, 'rust' the pure-Rust module (outside Node, after `await ready()`; else
+ * ERR_POWERSYNC_JWT_NOT_READY). HMAC is checked by the core.
+ */
 export function verifySignature(alg: JwsAlgorithm, publicJwk: Jwk | string, data: Uint8Array, signature: Uint8Array, options?: { backend?: 'host' | 'rust' }): boolean;
-/** The same check through crypto.subtle (what browsers, Workers and Deno use for RS*, PS*, ES* and Ed25519). */
+/** The same check through crypto.subtle (what browsers, Workers and Deno use for RS*, PS*, ES* and Ed25519), the pure-Rust module (loaded on first need) for what it cannot check. */
 export function verifySignature(alg: JwsAlgorithm, publicJwk: Jwk | string, data: Uint8Array, signature: Uint8Array, options: { backend: 'webcrypto' }): Promise<boolean>;

@@ -20,21 +20,23 @@ cpSync(join(root, 'examples'), join(project, 'examples'), { recursive: true });
 
 const verifierWasm = readFileSync(join(dist, 'powersync_jwt_bg.wasm'));
 const issuingWasm = readFileSync(join(dist, 'powersync_jwt_issuing_bg.wasm'));
+const fallbackWasm = readFileSync(join(dist, 'powersync_jwt_fallback_bg.wasm'));
 
 /**
  * 64-byte pieces of `wasm`, raw and in base64 (as an embedded copy holds it),
- * found nowhere in `other`: the two modules, built from one crate, share code.
+ * found in none of `others`: the modules, built from one crate, share code.
  */
-function pieces(wasm, other) {
-  const [b64, otherB64] = [wasm.toString('base64'), other.toString('base64')];
+function pieces(wasm, ...others) {
+  const b64 = wasm.toString('base64');
+  const othersB64 = others.map((o) => o.toString('base64'));
   const found = [];
   for (let i = 1; i < 20; i++) {
     const at = Math.floor((wasm.length * i) / 20);
     const raw = wasm.subarray(at, at + 64);
-    if (!other.includes(raw)) found.push(raw);
+    if (!others.some((o) => o.includes(raw))) found.push(raw);
     const b = Math.floor((b64.length * i) / 20);
     const text = b64.slice(b, b + 64);
-    if (!otherB64.includes(text)) found.push(Buffer.from(text));
+    if (!othersB64.some((o) => o.includes(text))) found.push(Buffer.from(text));
   }
   assert.ok(found.length >= 10, 'too few distinctive pieces');
   return found;
@@ -43,12 +45,12 @@ const ISSUING = {
   // The issuing module's files (glue, wasm, an inline copy) and the issuing API's names.
   text: ['powersync_jwt_issuing', 'issuing-base64', 'issuing-api', 'generateKeyPair', 'signToken', 'generateDevToken', 'initIssuing'],
   input: /issuing/,
-  bytes: pieces(issuingWasm, verifierWasm),
+  bytes: pieces(issuingWasm, verifierWasm, fallbackWasm),
 };
 const VERIFIER = {
   text: ['powersync_jwt_bg', 'wasm-base64'],
   input: /powersync_jwt_bg\.wasm|wasm-base64|powersync-jwt\/(workerd|browser|inline|deno)\.mjs/,
-  bytes: pieces(verifierWasm, issuingWasm),
+  bytes: pieces(verifierWasm, issuingWasm, fallbackWasm),
 };
 
 /** Bundles `source` with esbuild; returns the output files and the metafile's inputs. */
@@ -85,10 +87,12 @@ test('a verify-only Cloudflare Worker (examples/cloudflare-worker) carries no is
   const b = bundle('worker-example', `export { default } from '../../examples/cloudflare-worker/src/index.mjs';\n`, WORKER);
   t.diagnostic(`verify-only Worker: ${b.size} bytes (${describe(b)})`);
   assert.deepEqual(traces(b, ISSUING), []);
-  // What it does carry: the verifier module, once, as the file wrangler uploads.
+  // What it does carry, each once as a file wrangler uploads: the verifier module, and the
+  // pure-Rust module the Worker imports on first need (never at start).
   const wasm = b.files.filter((f) => f.name.endsWith('.wasm'));
-  assert.equal(wasm.length, 1, describe(b));
-  assert.ok(wasm[0].bytes.equals(verifierWasm), 'the Worker bundle carries the verifier module');
+  assert.equal(wasm.length, 2, describe(b));
+  assert.ok(wasm.some((f) => f.bytes.equals(verifierWasm)), 'the Worker bundle carries the verifier module');
+  assert.ok(wasm.some((f) => f.bytes.equals(fallbackWasm)), 'the Worker bundle carries the pure-Rust module');
 });
 
 test('a Worker importing everything the main entry exports carries no issuing code or wasm', () => {
