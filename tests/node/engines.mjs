@@ -142,7 +142,8 @@ async function launchWebKit() {
       capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] }, proxy: NO_OUTSIDE_PROXY } },
     });
     session = created.sessionId;
-    version = `${created.capabilities?.browserName ?? ''} WebKitGTK ${created.capabilities?.browserVersion ?? ''}`;
+    // MiniBrowser reports its name and the WebKitGTK version (2.50.6, say).
+    version = `${created.capabilities?.browserName ?? ''} ${created.capabilities?.browserVersion ?? ''}`;
     await wd('POST', `/session/${session}/timeouts`, { script: 300_000, pageLoad: 60_000 });
   } catch (e) {
     await stop();
@@ -284,9 +285,16 @@ export function engineTests(engine) {
     await h?.close();
   };
 
-  test(`${engine}: the engine that runs is ${engine}`, () => {
-    const want = { chromium: /Chrom/, firefox: /firefox/i, webkit: /WebKitGTK \d/ }[engine];
-    assert.match(browser.version, want);
+  // What the driver reports, and what the page's own engine says: a launcher
+  // that started another browser (or the same one twice) fails here first.
+  test(`${engine}: the engine that runs is ${engine}`, async () => {
+    const want = {
+      chromium: { version: /^(Headless)?Chrome\/\d/, ua: /^(?!.*Firefox\/).*(Headless)?Chrome\/\d/ },
+      firefox: { version: /^firefox\/1\d\d\./, ua: /^(?!.*Chrome\/).*Gecko\/\d+ Firefox\/1\d\d\./ },
+      webkit: { version: /^MiniBrowser 2\.\d+\.\d+$/, ua: /^(?!.*(Chrome|Firefox)\/).*AppleWebKit\/\d.*Safari\/\d/ },
+    }[engine];
+    assert.match(browser.version, want.version);
+    assert.match(await inHarness(() => navigator.userAgent), want.ua);
   });
 
   test(`${engine}: case table (${cases.cases.length} cases) with signatures checked by the engine's WebCrypto`, async () => {
