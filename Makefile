@@ -95,6 +95,8 @@ test-rust:
 # wasm-pack test silently runs nothing when tests are not set up for the
 # runner, so each run must report the number of wasm tests in tests/wasm.rs.
 WASM_TESTS := $(shell grep -c '^\#\[wasm_bindgen_test\]' tests/wasm.rs)
+# WebKitGTK reaches 127.0.0.1 only: everything else goes to a proxy that is not there.
+WEBKIT_ENV := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=127.0.0.1
 test-wasm: setup
 	mkdir -p target
 	set -o pipefail; wasm-pack test --node --release --mode no-install -- --test wasm 2>&1 | tee target/wasm-node.log
@@ -103,6 +105,18 @@ test-wasm: setup
 	  --release --mode no-install -- --test wasm 2>&1 | tee target/wasm-chrome.log
 	grep "test result: ok. $(WASM_TESTS) passed" target/wasm-chrome.log >/dev/null
 	grep "Running headless tests in Chrome" target/wasm-chrome.log >/dev/null
+	set -o pipefail; WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --firefox --geckodriver $$(command -v geckodriver) \
+	  --release --mode no-install -- --test wasm 2>&1 | tee target/wasm-firefox.log
+	grep "test result: ok. $(WASM_TESTS) passed" target/wasm-firefox.log >/dev/null
+	grep "Running headless tests in Firefox" target/wasm-firefox.log >/dev/null
+	# WebKitGTK: wasm-pack has no runner for it; wasm-bindgen-test-runner takes
+	# WebKitWebDriver as a Safari-style driver (it starts MiniBrowser with
+	# --automation by default), on an Xvfb display.
+	set -o pipefail; CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_USE_BROWSER=1 \
+	  SAFARIDRIVER=$$(command -v WebKitWebDriver) $(WEBKIT_ENV) xvfb-run -a \
+	  cargo test --target wasm32-unknown-unknown --release --test wasm 2>&1 | tee target/wasm-webkit.log
+	grep "test result: ok. $(WASM_TESTS) passed" target/wasm-webkit.log >/dev/null
+	grep "Running headless tests in Safari" target/wasm-webkit.log >/dev/null
 
 test-node: build
 	node --test tests/node/

@@ -31,11 +31,28 @@ if ! command -v cargo-fuzz >/dev/null; then
   cargo install cargo-fuzz --locked
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "installing Debian's chromium and chromium-driver"
+# The three browser engines from Debian: Chromium (+ chromedriver for the
+# wasm-bindgen tests), Firefox ESR (driven over WebDriver BiDi by
+# puppeteer-core; geckodriver below for the wasm-bindgen tests) and WebKitGTK
+# (WebKitWebDriver runs MiniBrowser; Xvfb gives it a display).
+apt_missing=()
+command -v chromium >/dev/null || apt_missing+=(chromium)
+command -v chromedriver >/dev/null || apt_missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || apt_missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || apt_missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null && command -v xvfb-run >/dev/null || apt_missing+=(xvfb)
+command -v xauth >/dev/null || apt_missing+=(xauth)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  say "installing Debian's ${apt_missing[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+GECKODRIVER_VERSION=0.37.1
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR==1{print $2}')" != "$GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION from crates.io (a few minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
 fi
 
 # Node tooling for the build (npm's binaryen: Debian's wasm-opt 108 produces
@@ -45,4 +62,4 @@ if [ ! -f tools/node_modules/.installed ] || [ tools/package-lock.json -nt tools
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
   touch tools/node_modules/.installed
 fi
-say "ready: $(wasm-pack --version), $(wasm-bindgen --version), $(chromium --version 2>/dev/null | head -1), node $(node --version)"
+say "ready: $(wasm-pack --version), $(wasm-bindgen --version), $(chromium --version 2>/dev/null | head -1), $(firefox-esr --version 2>/dev/null), WebKitGTK $(dpkg-query -W -f '${Version}' webkit2gtk-driver 2>/dev/null), bun $(tools/node_modules/.bin/bun --version), node $(node --version)"

@@ -1,9 +1,10 @@
 // The packed package in every runtime it targets, each loading the wasm its
 // own way: Node CommonJS, esbuild bundles (Node and browser), native ES
 // modules in headless Chromium, Cloudflare's workerd (miniflare), Deno,
-// Vercel's edge-runtime. Each verifies good tokens and rejects bad ones with
-// the right code, and signs a token with powersync-jwt/issuing that the
-// verifier accepts; the examples in examples/ are run here too.
+// Vercel's edge-runtime, Bun (and bun build as a bundler). Each verifies good
+// tokens and rejects bad ones with the right code, and signs a token with
+// powersync-jwt/issuing that the verifier accepts; the examples in examples/
+// are run here too.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -317,4 +318,53 @@ test('Vercel edge-runtime: bundled with the edge-light condition', async () => {
   const runtime = new EdgeRuntime({ initialCode: readFileSync(join(project, 'out/edge/app.js'), 'utf8') });
   const json = await runtime.evaluate(`runProbe(${JSON.stringify(input)}).then(JSON.stringify)`);
   checkProbe(JSON.parse(json), 'edge-runtime');
+});
+
+// --- Bun ---------------------------------------------------------------------------------------------------
+// Bun resolves the package's `node` condition (dist/node.mjs): node:crypto and the wasm read from the package folder.
+writeFileSync(join(project, 'runtimes/input.json'), JSON.stringify(input));
+const bun = (args) => execFileSync(join(tools, '.bin/bun'), args, {
+  cwd: project, encoding: 'utf8', env: { ...process.env, DO_NOT_TRACK: '1', NO_COLOR: '1', BUN_INSTALL_CACHE_DIR: join(project, '.bun-cache') },
+});
+
+test('Bun: import and require() of the package from node_modules', () => {
+  writeFileSync(join(project, 'runtimes/bun-main.mjs'), `
+    import * as lib from 'powersync-jwt';
+    import * as issuing from 'powersync-jwt/issuing';
+    import { probe } from './probe.mjs';
+    import input from './input.json' with { type: 'json' };
+    import { createRequire } from 'node:module';
+    const cjs = createRequire(import.meta.url)('powersync-jwt');
+    const v = cjs.PowerSyncVerifier.fromClientAuth(${JSON.stringify(hsConfig)});
+    let required;
+    try { v.verifySync('${expired.token}', { now: ${expired.now} }); } catch (e) { required = e.code; }
+    console.log(JSON.stringify({ entry: import.meta.resolve('powersync-jwt'), version: Bun.version, required, results: await probe(lib, input, issuing) }));`);
+  const { entry, version, required, results } = JSON.parse(bun(['run', '--no-install', 'runtimes/bun-main.mjs']));
+  assert.match(version, /^\d+\.\d+\.\d+$/);
+  assert.match(entry, /powersync-jwt\/dist\/node\.mjs$/, 'Bun resolves the node entry');
+  assert.equal(required, 'PSYNC_S2103', 'require() in Bun');
+  checkProbe(results, 'bun');
+});
+
+// As with esbuild for Node: a server bundle takes the inline entry (the wasm travels inside it).
+test('bun build: a bundle for Bun with the inline entry, run by Bun', () => {
+  bun(['build', 'runtimes/probe-inline-entry.mjs', '--target=bun', '--outdir=out/bun', '--entry-naming=app.mjs']);
+  writeFileSync(join(project, 'out/bun/main.mjs'), `import './app.mjs';
+    const input = await Bun.file(new URL('../../runtimes/input.json', import.meta.url)).json();
+    console.log(JSON.stringify(await globalThis.runProbe(input)));`);
+  checkProbe(JSON.parse(bun(['run', '--no-install', 'out/bun/main.mjs'])), 'bun build --target=bun');
+});
+
+test('bun build: a browser bundle with the wasm copied beside it, in Chromium', async () => {
+  bun(['build', 'runtimes/probe-entry.mjs', '--target=browser', '--outdir=out/bun-browser', '--entry-naming=app.js']);
+  mkdirSync(join(project, 'out/bun-browser/dist'), { recursive: true });
+  for (const f of ['powersync_jwt_bg.wasm', 'powersync_jwt_fallback_bg.wasm', 'powersync_jwt_issuing_bg.wasm']) {
+    cpSync(join(project, 'node_modules/powersync-jwt/dist', f), join(project, 'out/bun-browser/dist', f));
+  }
+  writeFileSync(join(project, 'out/bun-browser/index.html'), `<!doctype html><script type="module" src="./app.js"></script>`);
+  const results = await inPage(`${base}/out/bun-browser/index.html`, async (page) => {
+    await page.waitForFunction(() => typeof window.runProbe === 'function');
+    return page.evaluate((i) => window.runProbe(i), input);
+  });
+  checkProbe(results, 'bun build --target=browser');
 });

@@ -1,0 +1,4 @@
+// The packed package's browser layers in Firefox (SpiderMonkey): see engines.mjs.
+import { engineTests } from './engines.mjs';
+
+engineTests('firefox');
