@@ -348,7 +348,18 @@ test('Bun: import and require() of the package from node_modules', () => {
 
 // As with esbuild for Node: a server bundle takes the inline entry (the wasm travels inside it).
 test('bun build: a bundle for Bun with the inline entry, run by Bun', () => {
-  bun(['build', 'runtimes/probe-inline-entry.mjs', '--target=bun', '--outdir=out/bun', '--entry-naming=app.mjs']);
+  // Bun's bundler has no loader that hands a .wasm import over as bytes: the issuing
+  // module (powersync-jwt/issuing/slim) is read from the package at run time.
+  writeFileSync(join(project, 'runtimes/bun-inline-entry.mjs'), `
+    import * as lib from 'powersync-jwt/inline';
+    import * as issuing from 'powersync-jwt/issuing/slim';
+    import { readFileSync } from 'node:fs';
+    import { probe } from './probe.mjs';
+    globalThis.runProbe = async (input) => {
+      await issuing.init(readFileSync(${JSON.stringify(join(project, 'node_modules/powersync-jwt/dist/powersync_jwt_issuing_bg.wasm'))}));
+      return probe(lib, input, issuing);
+    };`);
+  bun(['build', 'runtimes/bun-inline-entry.mjs', '--target=bun', '--outdir=out/bun', '--entry-naming=app.mjs']);
   writeFileSync(join(project, 'out/bun/main.mjs'), `import './app.mjs';
     const input = await Bun.file(new URL('../../runtimes/input.json', import.meta.url)).json();
     console.log(JSON.stringify(await globalThis.runProbe(input)));`);
