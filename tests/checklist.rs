@@ -13,7 +13,7 @@ mod common;
 use powersync_jwt::config::{from_client_auth, from_options};
 use powersync_jwt::jsfmt::quote;
 use powersync_jwt::json::{parse, Value};
-use powersync_jwt::verifier::{checklist, Check, Verifier};
+use powersync_jwt::verifier::{checklist, Check, CheckStatus, Step, Verifier};
 use powersync_jwt::Error;
 
 const RECORDED: &str = "tests/cases/checklists.json";
@@ -25,7 +25,8 @@ const STRICT: &str = r#""strict":true,"issuers":["https://issuer.example"]"#;
 struct Run {
     name: String,
     checks: Vec<Check>,
-    reason: Option<&'static str>,
+    /// The refusal's code and reason.
+    error: Option<(&'static str, &'static str)>,
 }
 
 /// What `explain()` passes as `strict`.
@@ -55,7 +56,7 @@ fn table_runs(file: &str, text: &str, out: &mut Vec<Run>) {
                     c.get("name").unwrap().as_str().unwrap()
                 ),
                 checks: explain(&v, &result),
-                reason: result.err().map(|e| e.reason()),
+                error: result.err().map(|e| (e.code(), e.reason())),
             });
         }
     }
@@ -68,7 +69,7 @@ fn other_runs(out: &mut Vec<Run>) {
         out.push(Run {
             name: format!("other: {name}"),
             checks: explain(v, &result),
-            reason: result.as_ref().err().map(Error::reason),
+            error: result.as_ref().err().map(|e| (e.code(), e.reason())),
         });
     };
     let secret = r#"{"jwks":{"keys":[{"kty":"oct","alg":"HS256","k":"c2VjcmV0"}]},"audience":"a"}"#;
@@ -215,23 +216,28 @@ fn checklists_are_as_recorded() {
     );
 }
 
-/// The runs reach every row of the checklist as the failing one, and
-/// every reason a verification can give.
+/// The runs reach every step of the checklist as the failing one, and
+/// every code and reason a verification can give.
 #[test]
-fn the_runs_cover_every_step_and_reason() {
+fn the_runs_cover_every_step_code_and_reason() {
     let runs = runs();
-    let longest = runs.iter().map(|r| r.checks.len()).max().unwrap();
-    for row in 0..longest {
+    for step in Step::ALL {
         assert!(
             runs.iter().any(|r| r
                 .checks
-                .get(row)
-                .is_some_and(|c| c.status.as_str() == "fail")),
-            "no run fails at row {row}"
+                .iter()
+                .any(|c| c.name == step.name() && c.status == CheckStatus::Fail)),
+            "no run fails at {step:?}"
         );
     }
-    let mut reasons: Vec<&str> = runs.iter().filter_map(|r| r.reason).collect();
+    let seen = |f: fn((&'static str, &'static str)) -> &'static str| {
+        let mut v: Vec<&str> = runs.iter().filter_map(|r| r.error.map(f)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut reasons = Error::REASONS;
     reasons.sort_unstable();
-    reasons.dedup();
-    assert_eq!(reasons.len(), 23, "{reasons:?}");
+    assert_eq!(seen(|(_, reason)| reason), reasons);
+    assert_eq!(seen(|(code, _)| code), Error::CODES);
 }
