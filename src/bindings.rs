@@ -6,7 +6,7 @@
 //! `JSON.parse` gives the claims exactly as the PowerSync Service sees them.
 //!
 //! The npm package loads two modules built from this crate: the verifier
-//! (feature `verifier`: [`verify`]) at start, and the issuing module
+//! (feature `verifier`: [`verify`], and [`constants`]) at start, and the issuing module
 //! (feature `issue`: [`issuing`]: key generation, signing, dev tokens) on
 //! first use, so that verifying never pays to load the issuing code.
 
@@ -47,6 +47,10 @@ fn options_object(text: &str) -> Result<crate::json::Object, JsValue> {
 
 pub(crate) mod url;
 
+#[cfg(feature = "verifier")]
+pub mod constants;
+#[cfg(feature = "verifier")]
+pub use constants::*;
 #[cfg(feature = "verifier")]
 pub mod verify;
 #[cfg(feature = "verifier")]

@@ -507,6 +507,15 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// Every value of [`ConfigError::code`].
+    pub const CODES: [&'static str; 5] = [
+        "PSYNC_S2201",
+        "PSYNC_S2202",
+        "PSYNC_S2203",
+        "PSYNC_S3102",
+        "PSYNC_S3103",
+    ];
+
     pub(crate) fn key(index: usize, field: Option<&str>, message: impl Into<String>) -> Self {
         ConfigError {
             code: "PSYNC_S2201",

@@ -902,6 +902,13 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// Every status.
+    pub const ALL: [CheckStatus; 3] = [
+        CheckStatus::Pass,
+        CheckStatus::Fail,
+        CheckStatus::NotReached,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CheckStatus::Pass => "pass",
@@ -955,9 +962,9 @@ pub fn checklist(result: &Result<Verified, Error>, strict: bool) -> Vec<Check> {
 mod tests {
     use super::*;
 
-    /// `ALL` holds every step, in order.
+    /// `ALL` holds every step and every status, in order.
     #[test]
-    fn all_lists_every_step() {
+    fn all_lists_every_step_and_status() {
         // No wildcard: a new variant does not compile until it has a place
         // here, and `ALL` must then hold it at that place.
         let place = |s: Step| match s {
@@ -977,5 +984,12 @@ mod tests {
         let places: Vec<usize> = Step::ALL.iter().map(|&s| place(s)).collect();
         assert_eq!(places, (0..12).collect::<Vec<_>>());
         assert!(Step::ALL.windows(2).all(|w| w[0] < w[1]));
+        let place = |s: CheckStatus| match s {
+            CheckStatus::Pass => 0,
+            CheckStatus::Fail => 1,
+            CheckStatus::NotReached => 2,
+        };
+        let places: Vec<usize> = CheckStatus::ALL.iter().map(|&s| place(s)).collect();
+        assert_eq!(places, [0, 1, 2]);
     }
 }
