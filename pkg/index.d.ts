@@ -133,6 +133,15 @@ export interface PowerSyncVerifierInit extends VerifierOptions {
   supabaseJwtSecret?: string;
 }
 
+/** The algorithms a token may use (the PowerSync Service's list). */
+export type TokenAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+
+/** Key types (`kty`) of loaded keys. */
+export type KeyType = 'RSA' | 'EC' | 'OKP' | 'oct';
+
+/** Curves (`crv`) of loaded EC and OKP keys; secp256k1, X25519 and X448 keys load but never verify. */
+export type Curve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1' | 'Ed25519' | 'Ed448' | 'X25519' | 'X448';
+
 export interface VerifyOptions {
   /** The time to verify at: a Date or unix seconds. Default: now. */
   now?: Date | number;
@@ -168,23 +177,22 @@ export interface VerifiedToken {
   userId: string | null;
   /** Every claim, as JSON.parse reads the payload. */
   claims: { [claim: string]: JsonValue };
-  header: { alg: string; kid?: string; [member: string]: JsonValue | undefined };
+  header: { alg: TokenAlgorithm; kid?: string; [member: string]: JsonValue | undefined };
   /** The `parameters` claim; an empty object when absent or null. */
   parameters: { [key: string]: JsonValue };
   /** `exp`, in unix seconds. */
   expiresAt: number;
-  alg: 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
-  /** The key that verified the token. */
+  alg: TokenAlgorithm;
   /** The key that verified the token (a numeric kid of a fetched set as its text, `String(kid)`). */
-  key: { kid: string | null; alg: string | null; kty: 'RSA' | 'EC' | 'OKP' | 'oct'; thumbprint: string };
+  key: { kid: string | null; alg: TokenAlgorithm | null; kty: KeyType; thumbprint: string };
 }
 
 export interface KeyInfo {
   /** A number only for a fetched key with a numeric kid (matched as the service's `==` does). */
   kid: string | number | null;
-  kty: 'RSA' | 'EC' | 'OKP' | 'oct';
+  kty: KeyType;
   alg: string | null;
-  crv: string | null;
+  crv: Curve | null;
   /** RSA modulus length. */
   bits: number | null;
   /** RFC 7638 SHA-256 thumbprint, base64url. */
@@ -207,6 +215,9 @@ export interface KeySetReport {
   rejected: RejectedKey[];
 }
 
+/** Codes of configuration warnings (see `ConfigWarning`). */
+export type ConfigWarningCode = 'supabase_secret_ignored' | 'key_never_verifies' | 'key_material_lenient';
+
 /**
  * Something the configuration holds that the PowerSync Service starts with
  * but ignores, or loads and can never use.
@@ -218,7 +229,7 @@ export interface ConfigWarning {
    * secp256k1, X25519/X448, an `alg` no token uses); `key_material_lenient`: key material read
    * by skipping characters outside base64url (white space, text after `=`), as the service does.
    */
-  code: 'supabase_secret_ignored' | 'key_never_verifies' | 'key_material_lenient';
+  code: ConfigWarningCode;
   /** Index in `jwks.keys`, when about one key. */
   keyIndex: number | null;
   field: string | null;
@@ -284,7 +295,7 @@ export class PowerSyncVerifier {
   importKeyCache(text: string): number;
 }
 
-export type JwsAlgorithm = VerifiedToken['alg'] | 'PS256' | 'PS384' | 'PS512';
+export type JwsAlgorithm = TokenAlgorithm | 'PS256' | 'PS384' | 'PS512';
 
 /** Parses a JWK Set or one JWK. `rules`: 'generic' (default), 'remote' (as a jwks_uri document), 'inline' (as client_auth.jwks). */
 export function parseJwks(jwks: Jwks | Jwk | string, options?: { rules?: 'generic' | 'remote' | 'inline' }): KeySetReport;
@@ -309,9 +320,12 @@ export function ready(): Promise<void>;
 /** Decodes a token WITHOUT verifying it. Never use the result for access decisions. */
 export function decodeUnverified(token: string): { header: { [member: string]: JsonValue }; payload: JsonValue };
 
+/** The service's checks, in its order, as `explain()` names them; `strict` is this library's. */
+export type CheckName = 'format' | 'algorithm' | 'key' | 'signature' | 'payload' | 'required claims' | 'iat and nbf' | 'expiry' | 'audience' | 'lifetime' | 'parameters' | 'strict';
+
 /** One of the service's checks, as `explain()` reports it. */
 export interface Check {
-  name: 'format' | 'algorithm' | 'key' | 'signature' | 'payload' | 'required claims' | 'iat and nbf' | 'expiry' | 'audience' | 'lifetime' | 'parameters' | 'strict';
+  name: CheckName;
   description: string;
   status: 'pass' | 'fail' | 'not_reached';
   /** The message and detail, for the failing check. */

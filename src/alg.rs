@@ -114,3 +114,37 @@ impl fmt::Display for Algorithm {
         f.write_str(self.name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ALL` holds every algorithm, each once, the service's ten first.
+    #[test]
+    fn all_lists_every_algorithm() {
+        // No wildcard: a new variant does not compile until it has a place
+        // here, and `ALL` must then hold it at that place.
+        let place = |a: Algorithm| match a {
+            Algorithm::HS256 => 0,
+            Algorithm::HS384 => 1,
+            Algorithm::HS512 => 2,
+            Algorithm::RS256 => 3,
+            Algorithm::RS384 => 4,
+            Algorithm::RS512 => 5,
+            Algorithm::ES256 => 6,
+            Algorithm::ES384 => 7,
+            Algorithm::ES512 => 8,
+            Algorithm::EdDSA => 9,
+            Algorithm::PS256 => 10,
+            Algorithm::PS384 => 11,
+            Algorithm::PS512 => 12,
+        };
+        for (i, a) in Algorithm::ALL.into_iter().enumerate() {
+            assert_eq!(place(a), i);
+            assert_eq!(Algorithm::from_name(a.name()), Some(a));
+        }
+        assert!(Algorithm::POWERSYNC
+            .iter()
+            .all(|a| a.family() != Family::RsaPss));
+    }
+}

@@ -15,6 +15,8 @@ pub(crate) mod encoding;
 pub(crate) mod url;
 
 #[cfg(feature = "verifier")]
+pub mod constants;
+#[cfg(feature = "verifier")]
 pub mod host;
 #[cfg(feature = "verifier")]
 pub mod remote;

@@ -11,6 +11,31 @@ pub const LEEWAY: f64 = 60.0;
 /// Default maximum lifetime (`exp - iat`), in seconds.
 pub const DEFAULT_MAX_LIFETIME: f64 = 86400.0;
 
+/// A claim that must be a number: `exp`, `iat`, and `nbf` when present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeClaim {
+    Exp,
+    Iat,
+    Nbf,
+}
+
+impl TimeClaim {
+    /// The claim's name in the payload.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeClaim::Exp => "exp",
+            TimeClaim::Iat => "iat",
+            TimeClaim::Nbf => "nbf",
+        }
+    }
+}
+
+impl std::fmt::Display for TimeClaim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Checks done by the service's JOSE library: presence of `exp`, `iat`,
 /// `sub` (in that order, `null` counts as present), `iat` a number, `nbf`
 /// a number and not in the future, `exp` a number and not past.
@@ -22,10 +47,14 @@ pub fn check_registered(claims: &Object, now: i64) -> Result<(), Error> {
     }
     let nowf = now as f64;
     if claims.get("iat").and_then(Value::as_f64).is_none() {
-        return Err(Error::ClaimInvalid { claim: "iat" });
+        return Err(Error::ClaimInvalid {
+            claim: TimeClaim::Iat,
+        });
     }
     if let Some(nbf) = claims.get("nbf") {
-        let nbf = nbf.as_f64().ok_or(Error::ClaimInvalid { claim: "nbf" })?;
+        let nbf = nbf.as_f64().ok_or(Error::ClaimInvalid {
+            claim: TimeClaim::Nbf,
+        })?;
         if nbf > nowf + LEEWAY {
             return Err(Error::NotYetValid { nbf, now });
         }
@@ -33,7 +62,9 @@ pub fn check_registered(claims: &Object, now: i64) -> Result<(), Error> {
     let exp = claims
         .get("exp")
         .and_then(Value::as_f64)
-        .ok_or(Error::ClaimInvalid { claim: "exp" })?;
+        .ok_or(Error::ClaimInvalid {
+            claim: TimeClaim::Exp,
+        })?;
     if exp <= nowf - LEEWAY {
         return Err(Error::Expired { exp, now });
     }
@@ -101,8 +132,8 @@ pub fn check_parameters(claims: &Object) -> Result<(), Error> {
 /// which the service lets through: with both `exp` and `iat` infinite its
 /// lifetime check compares NaN and the token never expires.
 pub fn check_finite_times(claims: &Object) -> Result<(), Error> {
-    for claim in ["exp", "iat", "nbf"] {
-        if let Some(Value::Number(n)) = claims.get(claim) {
+    for claim in [TimeClaim::Exp, TimeClaim::Iat, TimeClaim::Nbf] {
+        if let Some(Value::Number(n)) = claims.get(claim.name()) {
             if !n.is_finite() {
                 return Err(Error::ClaimInvalid { claim });
             }

@@ -44,6 +44,12 @@ pub const KEY_NEVER_VERIFIES: &str = "key_never_verifies";
 /// Key material whose text the service's decoder reads only by skipping part
 /// of it (white space or other characters outside base64url, text after `=`).
 pub const KEY_MATERIAL_LENIENT: &str = "key_material_lenient";
+/// Every [`ConfigWarning::code`].
+pub const WARNINGS: [&str; 3] = [
+    SUPABASE_SECRET_IGNORED,
+    KEY_NEVER_VERIFIES,
+    KEY_MATERIAL_LENIENT,
+];
 
 impl ConfigWarning {
     /// The same finding as a configuration error (under `strictConfig`).

@@ -1,6 +1,8 @@
 //! The one error type of the crate: every reason a token is refused, with the
 //! PowerSync Service's code and exact message.
 
+use crate::claims::TimeClaim;
+use crate::verifier::Step;
 use std::fmt;
 
 /// Why a token was refused.
@@ -22,8 +24,9 @@ pub enum Error {
     /// No `Authorization: Bearer <token>` (or `Token <token>`) header.
     AuthenticationRequired,
     /// Not a compact JWS, or a part of it does not decode or parse
-    /// (RFC 7515 §7.1). `detail` says which, for diagnostics only.
-    Malformed { detail: String },
+    /// (RFC 7515 §7.1). `part` is the part at fault; `detail` says what is
+    /// wrong with it, for diagnostics only.
+    Malformed { part: Part, detail: String },
     /// The token is longer than the configured maximum.
     TooLarge { len: usize, max: usize },
     /// `crit` names an extension other than `b64` (RFC 7515 §4.1.11).
@@ -67,8 +70,9 @@ pub enum Error {
     SignatureInvalid,
     /// `exp`, `iat` or `sub` is absent.
     ClaimMissing { claim: &'static str },
-    /// `exp`, `iat` or `nbf` is not a number (the service reports it as missing).
-    ClaimInvalid { claim: &'static str },
+    /// `exp`, `iat` or `nbf` is not a number, or is infinite (the service
+    /// reports it as missing).
+    ClaimInvalid { claim: TimeClaim },
     /// `nbf` is more than the leeway in the future.
     NotYetValid { nbf: f64, now: i64 },
     /// `exp` is more than the leeway in the past.
@@ -97,7 +101,57 @@ pub enum Error {
     DuplicateMember { name: String },
 }
 
+/// The part of a token an [`Error::Malformed`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The token as a whole: its text, its number of segments.
+    Token,
+    /// The protected header: its encoding and JSON, `crit`, `b64`, `alg`, `kid`.
+    Header,
+    /// The signature segment's encoding.
+    Signature,
+    /// The payload: its encoding, `b64: false`, its JSON.
+    Payload,
+}
+
 impl Error {
+    /// Every value of [`Error::code`].
+    pub const CODES: [&'static str; 6] = [
+        "PSYNC_S2101",
+        "PSYNC_S2103",
+        "PSYNC_S2104",
+        "PSYNC_S2105",
+        "PSYNC_S2106",
+        "PSYNC_S2204",
+    ];
+
+    /// Every value of [`Error::reason`], in the order of the variants.
+    pub const REASONS: [&'static str; 23] = [
+        "authentication_required",
+        "malformed",
+        "token_too_large",
+        "crit_unsupported",
+        "alg_not_allowed",
+        "alg_mismatch",
+        "key_not_found",
+        "key_source_failed",
+        "key_rejected",
+        "key_unusable",
+        "signature_invalid",
+        "claim_missing",
+        "claim_invalid",
+        "token_not_yet_valid",
+        "token_expired",
+        "lifetime_exceeded",
+        "audience_missing",
+        "audience_mismatch",
+        "parameters_invalid",
+        "issued_in_future",
+        "issuer_not_allowed",
+        "type_not_allowed",
+        "duplicate_member",
+    ];
+
     /// The PowerSync error code, e.g. `PSYNC_S2101`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -139,11 +193,62 @@ impl Error {
         }
     }
 
+    /// The step of the service's decision (docs/behaviour.md §1) at which
+    /// the token was refused: the failing row of `explain()`'s checklist.
+    ///
+    /// ```
+    /// use powersync_jwt::{verifier::Step, Error};
+    /// assert_eq!(Error::Expired { exp: 10.0, now: 100 }.step(), Step::Expiry);
+    /// assert_eq!(Error::SignatureInvalid.step(), Step::Signature);
+    /// ```
+    pub fn step(&self) -> Step {
+        match self {
+            Error::AuthenticationRequired
+            | Error::TooLarge { .. }
+            | Error::CritUnsupported { .. }
+            | Error::Malformed {
+                part: Part::Token | Part::Header,
+                ..
+            } => Step::Format,
+            Error::AlgNotAllowed { .. } => Step::Algorithm,
+            Error::UnexpectedAlgorithm { .. }
+            | Error::KeyNotFound { .. }
+            | Error::KeySource { .. }
+            | Error::KeyRejected { .. } => Step::Key,
+            Error::Malformed {
+                part: Part::Signature,
+                ..
+            }
+            | Error::KeyUnusable { .. }
+            | Error::SignatureInvalid => Step::Signature,
+            Error::Malformed {
+                part: Part::Payload,
+                ..
+            } => Step::Payload,
+            Error::ClaimMissing { .. } => Step::RequiredClaims,
+            Error::ClaimInvalid {
+                claim: TimeClaim::Iat | TimeClaim::Nbf,
+            }
+            | Error::NotYetValid { .. } => Step::IatNbf,
+            Error::ClaimInvalid {
+                claim: TimeClaim::Exp,
+            }
+            | Error::Expired { .. } => Step::Expiry,
+            Error::AudienceMissing { .. } | Error::AudienceMismatch { .. } => Step::Audience,
+            Error::LifetimeExceeded { .. } => Step::Lifetime,
+            Error::ParametersInvalid => Step::Parameters,
+            Error::IssuedInFuture { .. }
+            | Error::IssuerNotAllowed { .. }
+            | Error::TypeNotAllowed { .. }
+            | Error::DuplicateMember { .. } => Step::Strict,
+        }
+    }
+
     /// Extra context that is not part of the service's message (which part
     /// was malformed, which kid, ...). Empty when there is none.
     pub fn detail(&self) -> String {
         match self {
-            Error::Malformed { detail } => detail.clone(),
+            Error::Malformed { detail, .. } => detail.clone(),
             Error::KeyNotFound { hint, .. } => hint.clone(),
             Error::KeySource { detail, .. } => detail.clone(),
             Error::TooLarge { len, max } => format!("token is {len} bytes, the limit is {max}"),
@@ -195,8 +300,15 @@ impl Error {
         }
     }
 
+    /// The token as a whole is malformed (its text, its number of parts).
     pub(crate) fn malformed(detail: impl Into<String>) -> Self {
+        Self::malformed_at(Part::Token, detail)
+    }
+
+    /// A part of the token is malformed.
+    pub(crate) fn malformed_at(part: Part, detail: impl Into<String>) -> Self {
         Error::Malformed {
+            part,
             detail: detail.into(),
         }
     }
@@ -342,7 +454,10 @@ impl fmt::Display for Error {
             ),
             Error::KeyUnusable { message } => f.write_str(message),
             Error::SignatureInvalid => f.write_str("signature verification failed"),
-            Error::ClaimMissing { claim } | Error::ClaimInvalid { claim } => {
+            Error::ClaimMissing { claim } => {
+                write!(f, "JWT payload is missing a required claim \"{claim}\"")
+            }
+            Error::ClaimInvalid { claim } => {
                 write!(f, "JWT payload is missing a required claim \"{claim}\"")
             }
             Error::NotYetValid { .. } => {
@@ -392,6 +507,15 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// Every value of [`ConfigError::code`].
+    pub const CODES: [&'static str; 5] = [
+        "PSYNC_S2201",
+        "PSYNC_S2202",
+        "PSYNC_S2203",
+        "PSYNC_S3102",
+        "PSYNC_S3103",
+    ];
+
     pub(crate) fn key(index: usize, field: Option<&str>, message: impl Into<String>) -> Self {
         ConfigError {
             code: "PSYNC_S2201",
@@ -428,3 +552,109 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of each variant, in their order.
+    fn one_of_each() -> Vec<Error> {
+        let known = KnownKeys {
+            keys: Vec::new(),
+            supabase: None,
+        };
+        vec![
+            Error::AuthenticationRequired,
+            Error::malformed_at(Part::Header, "x"),
+            Error::TooLarge { len: 2, max: 1 },
+            Error::CritUnsupported { name: "x".into() },
+            Error::AlgNotAllowed { alg: "x".into() },
+            Error::UnexpectedAlgorithm {
+                alg: "x".into(),
+                key: None,
+            },
+            Error::KeyNotFound {
+                hint: String::new(),
+                known: None,
+            },
+            Error::KeySource {
+                code: "PSYNC_S2204",
+                message: "JWKS request failed".into(),
+                detail: String::new(),
+            },
+            Error::KeyRejected {
+                kid: "x".into(),
+                reason: "x".into(),
+                known,
+            },
+            Error::KeyUnusable {
+                message: "x".into(),
+            },
+            Error::SignatureInvalid,
+            Error::ClaimMissing { claim: "sub" },
+            Error::ClaimInvalid {
+                claim: TimeClaim::Iat,
+            },
+            Error::NotYetValid { nbf: 0.0, now: 0 },
+            Error::Expired { exp: 0.0, now: 0 },
+            Error::LifetimeExceeded {
+                max: 1.0,
+                got: "2".into(),
+            },
+            Error::AudienceMissing {
+                allowed: Vec::new(),
+            },
+            Error::AudienceMismatch {
+                aud_json: "1".into(),
+                allowed: Vec::new(),
+            },
+            Error::ParametersInvalid,
+            Error::IssuedInFuture { iat: 0.0, now: 0 },
+            Error::IssuerNotAllowed { iss: "x".into() },
+            Error::TypeNotAllowed { typ: "x".into() },
+            Error::DuplicateMember { name: "x".into() },
+        ]
+    }
+
+    /// `REASONS` and `CODES` hold what `reason()` and `code()` give, and
+    /// nothing else.
+    #[test]
+    fn reasons_and_codes_list_every_variant() {
+        // No wildcard: a new variant does not compile until it has a place
+        // here, and then needs its sample in `one_of_each` at that place.
+        let place = |e: &Error| match e {
+            Error::AuthenticationRequired => 0,
+            Error::Malformed { .. } => 1,
+            Error::TooLarge { .. } => 2,
+            Error::CritUnsupported { .. } => 3,
+            Error::AlgNotAllowed { .. } => 4,
+            Error::UnexpectedAlgorithm { .. } => 5,
+            Error::KeyNotFound { .. } => 6,
+            Error::KeySource { .. } => 7,
+            Error::KeyRejected { .. } => 8,
+            Error::KeyUnusable { .. } => 9,
+            Error::SignatureInvalid => 10,
+            Error::ClaimMissing { .. } => 11,
+            Error::ClaimInvalid { .. } => 12,
+            Error::NotYetValid { .. } => 13,
+            Error::Expired { .. } => 14,
+            Error::LifetimeExceeded { .. } => 15,
+            Error::AudienceMissing { .. } => 16,
+            Error::AudienceMismatch { .. } => 17,
+            Error::ParametersInvalid => 18,
+            Error::IssuedInFuture { .. } => 19,
+            Error::IssuerNotAllowed { .. } => 20,
+            Error::TypeNotAllowed { .. } => 21,
+            Error::DuplicateMember { .. } => 22,
+        };
+        let errors = one_of_each();
+        let places: Vec<usize> = errors.iter().map(place).collect();
+        assert_eq!(places, (0..Error::REASONS.len()).collect::<Vec<_>>());
+        let reasons: Vec<&str> = errors.iter().map(Error::reason).collect();
+        assert_eq!(reasons, Error::REASONS);
+        let mut codes: Vec<&str> = errors.iter().map(Error::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes, Error::CODES);
+    }
+}

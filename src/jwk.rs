@@ -22,6 +22,14 @@ pub enum EcCurve {
 }
 
 impl EcCurve {
+    /// Every curve an EC key may have.
+    pub const ALL: [EcCurve; 4] = [
+        EcCurve::P256,
+        EcCurve::P384,
+        EcCurve::P521,
+        EcCurve::Secp256k1,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             EcCurve::P256 => "P-256",
@@ -51,6 +59,14 @@ pub enum OkpCurve {
 }
 
 impl OkpCurve {
+    /// Every curve an OKP key may have.
+    pub const ALL: [OkpCurve; 4] = [
+        OkpCurve::Ed25519,
+        OkpCurve::Ed448,
+        OkpCurve::X25519,
+        OkpCurve::X448,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             OkpCurve::Ed25519 => "Ed25519",
@@ -86,6 +102,9 @@ pub enum KeyMaterial {
 }
 
 impl KeyMaterial {
+    /// Every value of [`KeyMaterial::kty`].
+    pub const KEY_TYPES: [&'static str; 4] = ["RSA", "EC", "OKP", "oct"];
+
     pub fn kty(&self) -> &'static str {
         match self {
             KeyMaterial::Rsa { .. } => "RSA",
@@ -716,4 +735,57 @@ fn thumbprint(members: &[(&'static str, String)]) -> String {
     }
     json.push('}');
     b64::encode(&Sha256::digest(json.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ALL` holds every curve, `KEY_TYPES` every key type.
+    #[test]
+    fn tables_list_every_variant() {
+        // No wildcard: a new variant does not compile until it has a place
+        // here, and the table must then hold it at that place.
+        let place = |c: EcCurve| match c {
+            EcCurve::P256 => 0,
+            EcCurve::P384 => 1,
+            EcCurve::P521 => 2,
+            EcCurve::Secp256k1 => 3,
+        };
+        let places: Vec<usize> = EcCurve::ALL.into_iter().map(place).collect();
+        assert_eq!(places, [0, 1, 2, 3]);
+        let place = |c: OkpCurve| match c {
+            OkpCurve::Ed25519 => 0,
+            OkpCurve::Ed448 => 1,
+            OkpCurve::X25519 => 2,
+            OkpCurve::X448 => 3,
+        };
+        let places: Vec<usize> = OkpCurve::ALL.into_iter().map(place).collect();
+        assert_eq!(places, [0, 1, 2, 3]);
+        let materials = [
+            KeyMaterial::Rsa {
+                n: vec![1],
+                e: vec![3],
+            },
+            KeyMaterial::Ec {
+                curve: EcCurve::P256,
+                x: Vec::new(),
+                y: Vec::new(),
+            },
+            KeyMaterial::Okp {
+                curve: OkpCurve::Ed25519,
+                x: Vec::new(),
+            },
+            KeyMaterial::Oct { k: vec![1] },
+        ];
+        let place = |m: &KeyMaterial| match m {
+            KeyMaterial::Rsa { .. } => 0,
+            KeyMaterial::Ec { .. } => 1,
+            KeyMaterial::Okp { .. } => 2,
+            KeyMaterial::Oct { .. } => 3,
+        };
+        let places: Vec<usize> = materials.iter().map(place).collect();
+        assert_eq!(places, [0, 1, 2, 3]);
+        assert_eq!(materials.map(|m| m.kty()), KeyMaterial::KEY_TYPES);
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::alg::Algorithm;
 use crate::crypto::{check_key_for, SignatureBackend};
-use crate::error::Error;
+use crate::error::{Error, Part};
 use crate::jwk::KeyId;
 use crate::jwks::KeySet;
 use crate::token::{Kid, Token, DEFAULT_MAX_TOKEN_BYTES};
@@ -75,7 +75,12 @@ pub fn verify_jws_with(
     let kid = match tok.kid() {
         Kid::None => None,
         Kid::Str(s) => Some(s),
-        Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
+        Kid::Other(_) => {
+            return Err(Error::malformed_at(
+                Part::Header,
+                "\"kid\" must be a string",
+            ))
+        }
     };
     let sig = tok.signature()?;
     let mut last_err = Error::KeyNotFound {

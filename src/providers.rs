@@ -22,21 +22,88 @@ pub struct Preset {
     pub issuers: Option<Vec<JsString>>,
 }
 
-/// The provider names, as `forProvider` takes them.
-pub const PROVIDERS: [&str; 12] = [
-    "supabase",
-    "firebase",
-    "auth0",
-    "clerk",
-    "stytch",
-    "keycloak",
-    "cognito",
-    "azure-ad",
-    "google",
-    "supertokens",
-    "workos",
-    "custom",
-];
+/// A provider preset (docs/behaviour.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provider {
+    Supabase,
+    Firebase,
+    Auth0,
+    Clerk,
+    Stytch,
+    Keycloak,
+    Cognito,
+    AzureAd,
+    Google,
+    Supertokens,
+    Workos,
+    /// Any JWKS URL and audience.
+    Custom,
+}
+
+impl Provider {
+    /// Every preset, in the order of the documentation.
+    pub const ALL: [Provider; 12] = [
+        Provider::Supabase,
+        Provider::Firebase,
+        Provider::Auth0,
+        Provider::Clerk,
+        Provider::Stytch,
+        Provider::Keycloak,
+        Provider::Cognito,
+        Provider::AzureAd,
+        Provider::Google,
+        Provider::Supertokens,
+        Provider::Workos,
+        Provider::Custom,
+    ];
+
+    /// The name `forProvider` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Supabase => "supabase",
+            Provider::Firebase => "firebase",
+            Provider::Auth0 => "auth0",
+            Provider::Clerk => "clerk",
+            Provider::Stytch => "stytch",
+            Provider::Keycloak => "keycloak",
+            Provider::Cognito => "cognito",
+            Provider::AzureAd => "azure-ad",
+            Provider::Google => "google",
+            Provider::Supertokens => "supertokens",
+            Provider::Workos => "workos",
+            Provider::Custom => "custom",
+        }
+    }
+
+    /// The preset of a name, exactly.
+    ///
+    /// ```
+    /// use powersync_jwt::providers::Provider;
+    /// assert_eq!(Provider::from_name("azure-ad"), Some(Provider::AzureAd));
+    /// assert_eq!(Provider::from_name("Auth0"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Provider> {
+        Provider::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The parameters the preset takes.
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            Provider::Supabase => &["projectRef", "jwtSecret", "baseUrl"],
+            Provider::Firebase => &["projectId", "checkIssuer", "baseUrl"],
+            Provider::Auth0 => &["domain", "audience", "baseUrl"],
+            Provider::Clerk => &["frontendApi", "audience", "baseUrl"],
+            Provider::Stytch => &["projectId", "live", "audience", "baseUrl"],
+            Provider::Keycloak => &["url", "realm", "audience"],
+            Provider::Cognito => &["region", "userPoolId", "audience", "baseUrl"],
+            Provider::AzureAd => &["tenantId", "audience", "baseUrl"],
+            Provider::Google => &["audience", "baseUrl"],
+            Provider::Supertokens => &["apiDomain", "apiBasePath", "audience"],
+            Provider::Workos => &["clientId", "audience", "baseUrl"],
+            Provider::Custom => &["jwksUri", "audience"],
+        }
+    }
+}
 
 struct Params<'a> {
     provider: &'a str,
@@ -163,29 +230,16 @@ impl Params<'_> {
 /// ```
 pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
     let p = Params { provider, obj };
-    let known: &[&str] = match provider {
-        "supabase" => &["projectRef", "jwtSecret", "baseUrl"],
-        "firebase" => &["projectId", "checkIssuer", "baseUrl"],
-        "auth0" => &["domain", "audience", "baseUrl"],
-        "clerk" => &["frontendApi", "audience", "baseUrl"],
-        "stytch" => &["projectId", "live", "audience", "baseUrl"],
-        "keycloak" => &["url", "realm", "audience"],
-        "cognito" => &["region", "userPoolId", "audience", "baseUrl"],
-        "azure-ad" => &["tenantId", "audience", "baseUrl"],
-        "google" => &["audience", "baseUrl"],
-        "supertokens" => &["apiDomain", "apiBasePath", "audience"],
-        "workos" => &["clientId", "audience", "baseUrl"],
-        "custom" => &["jwksUri", "audience"],
-        other => {
-            return Err(ConfigError::option(
-                "provider",
-                format!(
-                    "{other:?} is not a known provider (known: {})",
-                    PROVIDERS.join(", ")
-                ),
-            ))
-        }
+    let Some(which) = Provider::from_name(provider) else {
+        return Err(ConfigError::option(
+            "provider",
+            format!(
+                "{provider:?} is not a known provider (known: {})",
+                Provider::ALL.map(Provider::name).join(", ")
+            ),
+        ));
     };
+    let known = which.params();
     for (k, _) in obj.iter() {
         let k = &*k.to_string_lossy();
         if !known.contains(&k) {
@@ -200,8 +254,8 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
     }
     let mut out = Preset::default();
     let remote = |url: JwksUrl| (url, false);
-    match provider {
-        "supabase" => {
+    match which {
+        Provider::Supabase => {
             let reference = p.opt("projectRef")?;
             out.supabase_secret = p.opt("jwtSecret")?.map(str::to_string);
             if let Some(r) = reference {
@@ -227,7 +281,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
                 ));
             }
         }
-        "firebase" => {
+        Provider::Firebase => {
             let id = p.segment("projectId")?;
             out.jwks_uris.push(remote(p.url(
                 "projectId",
@@ -239,7 +293,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
                 out.issuers = Some(vec![format!("https://securetoken.google.com/{id}").into()]);
             }
         }
-        "auth0" => {
+        Provider::Auth0 => {
             let domain = p.host("domain")?;
             out.jwks_uris.push(remote(p.url(
                 "domain",
@@ -248,7 +302,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "clerk" => {
+        Provider::Clerk => {
             let fapi = p.host("frontendApi")?;
             out.jwks_uris.push(remote(p.url(
                 "frontendApi",
@@ -257,7 +311,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "stytch" => {
+        Provider::Stytch => {
             let id = p.segment("projectId")?;
             let host = if p.flag("live")? {
                 "https://api.stytch.com"
@@ -275,7 +329,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
                 vec![id.into()]
             };
         }
-        "keycloak" => {
+        Provider::Keycloak => {
             let base = p.req("url")?;
             let realm = p.segment("realm")?;
             out.jwks_uris.push(remote(p.join(
@@ -285,7 +339,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "cognito" => {
+        Provider::Cognito => {
             let region = p.segment("region")?;
             let pool = p.segment("userPoolId")?;
             out.jwks_uris.push(remote(p.url(
@@ -295,7 +349,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "azure-ad" => {
+        Provider::AzureAd => {
             let tenant = p.segment("tenantId")?;
             out.jwks_uris.push(remote(p.url(
                 "tenantId",
@@ -304,7 +358,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "google" => {
+        Provider::Google => {
             out.jwks_uris.push(remote(p.url(
                 "baseUrl",
                 "https://www.googleapis.com",
@@ -312,7 +366,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "supertokens" => {
+        Provider::Supertokens => {
             let domain = p.req("apiDomain")?;
             let base_path = p
                 .opt("apiBasePath")?
@@ -325,7 +379,7 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
             )?));
             out.audiences = p.audiences("audience")?;
         }
-        "workos" => {
+        Provider::Workos => {
             let id = p.segment("clientId")?;
             out.jwks_uris.push(remote(p.url(
                 "clientId",
@@ -338,11 +392,41 @@ pub fn preset(provider: &str, obj: &Object) -> Result<Preset, ConfigError> {
                 vec![id.into()]
             };
         }
-        _ => {
+        Provider::Custom => {
             out.jwks_uris
                 .push(remote(JwksUrl::parse(p.req("jwksUri")?)?));
             out.audiences = p.audiences("audience")?;
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ALL` holds every preset, and each by its name.
+    #[test]
+    fn all_lists_every_provider() {
+        // No wildcard: a new variant does not compile until it has a place
+        // here, and `ALL` must then hold it at that place.
+        let place = |p: Provider| match p {
+            Provider::Supabase => 0,
+            Provider::Firebase => 1,
+            Provider::Auth0 => 2,
+            Provider::Clerk => 3,
+            Provider::Stytch => 4,
+            Provider::Keycloak => 5,
+            Provider::Cognito => 6,
+            Provider::AzureAd => 7,
+            Provider::Google => 8,
+            Provider::Supertokens => 9,
+            Provider::Workos => 10,
+            Provider::Custom => 11,
+        };
+        for (i, p) in Provider::ALL.into_iter().enumerate() {
+            assert_eq!(place(p), i);
+            assert_eq!(Provider::from_name(p.name()), Some(p));
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! input is allocated.
 
 use crate::b64;
-use crate::error::Error;
+use crate::error::{Error, Part};
 use crate::json::{self, JsString, Object, Value};
 
 /// Default maximum token length in bytes (64 KiB).
@@ -80,13 +80,16 @@ impl<'a> Token<'a> {
             )));
         };
         let header_seg = raw.get(..d1).unwrap_or_default();
-        let header_bytes =
-            b64::decode(header_seg).map_err(|e| Error::malformed(format!("header: {e}")))?;
+        let header_bytes = b64::decode(header_seg)
+            .map_err(|e| Error::malformed_at(Part::Header, format!("header: {e}")))?;
         let header_text = segment_text(header_bytes);
         let (value, info) = json::parse(&header_text)
-            .map_err(|e| Error::malformed(format!("header is not JSON: {e}")))?;
+            .map_err(|e| Error::malformed_at(Part::Header, format!("header is not JSON: {e}")))?;
         let Value::Object(header) = value else {
-            return Err(Error::malformed("header is not a JSON object"));
+            return Err(Error::malformed_at(
+                Part::Header,
+                "header is not a JSON object",
+            ));
         };
 
         let mut b64 = true;
@@ -99,7 +102,8 @@ impl<'a> Token<'a> {
                 _ => None,
             };
             let Some(names) = names else {
-                return Err(Error::malformed(
+                return Err(Error::malformed_at(
+                    Part::Header,
                     "\"crit\" must be an array of non-empty strings",
                 ));
             };
@@ -113,14 +117,20 @@ impl<'a> Token<'a> {
                     });
                 }
                 if !has_b64 {
-                    return Err(Error::malformed(
+                    return Err(Error::malformed_at(
+                        Part::Header,
                         "\"crit\" lists \"b64\" but the header has none",
                     ));
                 }
             }
             match header.get("b64") {
                 Some(Value::Bool(b)) => b64 = *b,
-                _ => return Err(Error::malformed("\"b64\" must be a boolean")),
+                _ => {
+                    return Err(Error::malformed_at(
+                        Part::Header,
+                        "\"b64\" must be a boolean",
+                    ))
+                }
             }
         }
 
@@ -129,7 +139,8 @@ impl<'a> Token<'a> {
             // lone surrogate cannot make a match.
             Some(Value::String(s)) if !s.is_empty() => s.to_string_lossy().into_owned(),
             _ => {
-                return Err(Error::malformed(
+                return Err(Error::malformed_at(
+                    Part::Header,
                     "\"alg\" is missing or not a non-empty string",
                 ))
             }
@@ -204,7 +215,8 @@ impl<'a> Token<'a> {
     /// Decodes the signature segment.
     pub fn signature(&self) -> Result<Vec<u8>, Error> {
         let seg = self.raw.get(self.payload_end + 1..).unwrap_or_default();
-        b64::decode(seg).map_err(|e| Error::malformed(format!("signature: {e}")))
+        b64::decode(seg)
+            .map_err(|e| Error::malformed_at(Part::Signature, format!("signature: {e}")))
     }
 
     /// The payload bytes: decoded base64url, or the segment itself when
@@ -212,7 +224,7 @@ impl<'a> Token<'a> {
     pub fn payload(&self) -> Result<Vec<u8>, Error> {
         if self.b64 {
             b64::decode(self.payload_segment())
-                .map_err(|e| Error::malformed(format!("payload: {e}")))
+                .map_err(|e| Error::malformed_at(Part::Payload, format!("payload: {e}")))
         } else {
             Ok(self.payload_segment().as_bytes().to_vec())
         }

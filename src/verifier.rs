@@ -6,7 +6,7 @@ use crate::cache::TokenCache;
 use crate::claims;
 use crate::config::ConfigWarning;
 use crate::crypto::{check_key_for, SignatureBackend};
-use crate::error::{ConfigError, Error, KeyDescription, KnownKeys, SupabaseHint};
+use crate::error::{ConfigError, Error, KeyDescription, KnownKeys, Part, SupabaseHint};
 use crate::json::{self, JsString, Object, Value};
 use crate::jwk::{Key, KeyId, KeyIssue};
 use crate::remote::{Plan, RemoteSource};
@@ -529,15 +529,19 @@ impl Verifier {
 
         let payload = tok.payload()?;
         if tok.unencoded_payload() {
-            return Err(Error::malformed(
+            return Err(Error::malformed_at(
+                Part::Payload,
                 "JWTs must not use an unencoded payload (b64: false)",
             ));
         }
         let payload_json = segment_text(payload);
         let (value, info) = json::parse(&payload_json)
-            .map_err(|e| Error::malformed(format!("payload is not JSON: {e}")))?;
+            .map_err(|e| Error::malformed_at(Part::Payload, format!("payload is not JSON: {e}")))?;
         let Value::Object(claims) = value else {
-            return Err(Error::malformed("payload is not a JSON object"));
+            return Err(Error::malformed_at(
+                Part::Payload,
+                "payload is not a JSON object",
+            ));
         };
 
         claims::check_registered(&claims, now)?;
@@ -605,7 +609,12 @@ impl Verifier {
         backend: &dyn SignatureBackend,
     ) -> Result<usize, Error> {
         match tok.kid() {
-            Kid::Other(_) => return Err(Error::malformed("\"kid\" must be a string")),
+            Kid::Other(_) => {
+                return Err(Error::malformed_at(
+                    Part::Header,
+                    "\"kid\" must be a string",
+                ))
+            }
             Kid::Str(kid) => {
                 if let Some((i, (key, _))) = entries
                     .iter()
@@ -853,6 +862,96 @@ fn is_uuid(s: &str) -> bool {
     })
 }
 
+/// A step of the service's decision, in its order (docs/behaviour.md §1):
+/// the rows of `explain()`'s checklist. [`Error::step`] names the step a
+/// refusal failed at; the order of the variants is the order of the checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    /// The `Authorization` header, the size, three base64url parts, the
+    /// header a JSON object, `crit`.
+    Format,
+    /// `alg` on the allow-list.
+    Algorithm,
+    /// A key for the token: by `kid`, else a kid-less key of the algorithm.
+    Key,
+    /// The signature, with that key.
+    Signature,
+    /// The payload, a JSON object.
+    Payload,
+    /// `exp`, `iat` and `sub` present.
+    RequiredClaims,
+    /// `iat` a number; `nbf`, when present, a number not in the future.
+    IatNbf,
+    /// `exp` a number, not in the past.
+    Expiry,
+    /// `aud`.
+    Audience,
+    /// `exp - iat`.
+    Lifetime,
+    /// `parameters`.
+    Parameters,
+    /// The strict profile and the issuer list, which the service does not check.
+    Strict,
+}
+
+impl Step {
+    /// Every step, in the service's order.
+    pub const ALL: [Step; 12] = [
+        Step::Format,
+        Step::Algorithm,
+        Step::Key,
+        Step::Signature,
+        Step::Payload,
+        Step::RequiredClaims,
+        Step::IatNbf,
+        Step::Expiry,
+        Step::Audience,
+        Step::Lifetime,
+        Step::Parameters,
+        Step::Strict,
+    ];
+
+    /// The name of the checklist's row.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Format => "format",
+            Step::Algorithm => "algorithm",
+            Step::Key => "key",
+            Step::Signature => "signature",
+            Step::Payload => "payload",
+            Step::RequiredClaims => "required claims",
+            Step::IatNbf => "iat and nbf",
+            Step::Expiry => "expiry",
+            Step::Audience => "audience",
+            Step::Lifetime => "lifetime",
+            Step::Parameters => "parameters",
+            Step::Strict => "strict",
+        }
+    }
+
+    /// What the step checks, as the checklist says it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Step::Format => {
+                "three base64url parts; the header is a JSON object; crit lists only b64"
+            }
+            Step::Algorithm => "alg is one of HS256/384/512, RS256/384/512, ES256/384/512, EdDSA",
+            Step::Key => {
+                "a key is found: the one with the token's kid, else a kid-less key of the algorithm"
+            }
+            Step::Signature => "the signature verifies with that key",
+            Step::Payload => "the payload is a JSON object",
+            Step::RequiredClaims => "exp, iat and sub are present",
+            Step::IatNbf => "iat is a number; nbf, when present, is a number not after now + 60 s",
+            Step::Expiry => "exp is a number after now - 60 s",
+            Step::Audience => "aud holds an allowed audience",
+            Step::Lifetime => "exp - iat is within the maximum lifetime",
+            Step::Parameters => "parameters, when present, is an object",
+            Step::Strict => "strict profile and issuer allow-list (not checked by the service)",
+        }
+    }
+}
+
 /// One step of the service's decision, for explaining a verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
@@ -873,6 +972,13 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// Every status.
+    pub const ALL: [CheckStatus; 3] = [
+        CheckStatus::Pass,
+        CheckStatus::Fail,
+        CheckStatus::NotReached,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CheckStatus::Pass => "pass",
@@ -882,80 +988,23 @@ impl CheckStatus {
     }
 }
 
-const CHECKS: [(&str, &str); 12] = [
-    (
-        "format",
-        "three base64url parts; the header is a JSON object; crit lists only b64",
-    ),
-    (
-        "algorithm",
-        "alg is one of HS256/384/512, RS256/384/512, ES256/384/512, EdDSA",
-    ),
-    (
-        "key",
-        "a key is found: the one with the token's kid, else a kid-less key of the algorithm",
-    ),
-    ("signature", "the signature verifies with that key"),
-    ("payload", "the payload is a JSON object"),
-    ("required claims", "exp, iat and sub are present"),
-    (
-        "iat and nbf",
-        "iat is a number; nbf, when present, is a number not after now + 60 s",
-    ),
-    ("expiry", "exp is a number after now - 60 s"),
-    ("audience", "aud holds an allowed audience"),
-    ("lifetime", "exp - iat is within the maximum lifetime"),
-    ("parameters", "parameters, when present, is an object"),
-    (
-        "strict",
-        "strict profile and issuer allow-list (not checked by the service)",
-    ),
-];
-
 /// The service's checks in its order, marked pass / fail / not reached for
-/// `result`. `strict` adds the last row.
+/// `result`: the step the error names ([`Error::step`]) fails, the ones
+/// before it pass. The last row, [`Step::Strict`], is shown when `strict`
+/// or when it failed.
 pub fn checklist(result: &Result<Verified, Error>, strict: bool) -> Vec<Check> {
-    let failed_at = result.as_ref().err().map(|e| {
-        let detail = e.detail();
-        match e {
-            Error::AuthenticationRequired
-            | Error::TooLarge { .. }
-            | Error::CritUnsupported { .. } => 0,
-            Error::Malformed { .. } if detail.starts_with("signature") => 3,
-            Error::Malformed { .. }
-                if detail.starts_with("payload") || detail.starts_with("JWTs must not") =>
-            {
-                4
-            }
-            Error::Malformed { .. } => 0,
-            Error::AlgNotAllowed { .. } => 1,
-            Error::UnexpectedAlgorithm { .. }
-            | Error::KeyNotFound { .. }
-            | Error::KeyRejected { .. }
-            | Error::KeySource { .. } => 2,
-            Error::KeyUnusable { .. } | Error::SignatureInvalid => 3,
-            Error::ClaimMissing { .. } => 5,
-            Error::ClaimInvalid { claim: "exp" } => 7,
-            Error::ClaimInvalid { .. } | Error::NotYetValid { .. } => 6,
-            Error::Expired { .. } => 7,
-            Error::AudienceMissing { .. } | Error::AudienceMismatch { .. } => 8,
-            Error::LifetimeExceeded { .. } => 9,
-            Error::ParametersInvalid => 10,
-            _ => 11,
-        }
-    });
-    let rows = if strict || failed_at == Some(11) {
-        12
+    let failed = result.as_ref().err().map(|e| (e.step(), e));
+    let rows = if strict || failed.is_some_and(|(step, _)| step == Step::Strict) {
+        Step::ALL.len()
     } else {
-        11
+        Step::ALL.len() - 1
     };
-    CHECKS
+    Step::ALL
         .iter()
         .take(rows)
-        .enumerate()
-        .map(|(i, (name, description))| {
-            let (status, reason) = match (failed_at, result) {
-                (Some(f), Err(e)) if f == i => {
+        .map(|&step| {
+            let (status, reason) = match failed {
+                Some((at, e)) if at == step => {
                     let d = e.detail();
                     (
                         CheckStatus::Fail,
@@ -966,12 +1015,12 @@ pub fn checklist(result: &Result<Verified, Error>, strict: bool) -> Vec<Check> {
                         },
                     )
                 }
-                (Some(f), _) if i > f => (CheckStatus::NotReached, String::new()),
+                Some((at, _)) if step > at => (CheckStatus::NotReached, String::new()),
                 _ => (CheckStatus::Pass, String::new()),
             };
             Check {
-                name,
-                description,
+                name: step.name(),
+                description: step.description(),
                 status,
                 reason,
             }
@@ -990,4 +1039,40 @@ fn signature_ok(
     let sig = tok.signature()?;
     check_key_for(alg, key)?;
     Ok(backend.verify(alg, key, tok.signing_input(), &sig))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ALL` holds every step and every status, in order.
+    #[test]
+    fn all_lists_every_step_and_status() {
+        // No wildcard: a new variant does not compile until it has a place
+        // here, and `ALL` must then hold it at that place.
+        let place = |s: Step| match s {
+            Step::Format => 0,
+            Step::Algorithm => 1,
+            Step::Key => 2,
+            Step::Signature => 3,
+            Step::Payload => 4,
+            Step::RequiredClaims => 5,
+            Step::IatNbf => 6,
+            Step::Expiry => 7,
+            Step::Audience => 8,
+            Step::Lifetime => 9,
+            Step::Parameters => 10,
+            Step::Strict => 11,
+        };
+        let places: Vec<usize> = Step::ALL.iter().map(|&s| place(s)).collect();
+        assert_eq!(places, (0..12).collect::<Vec<_>>());
+        assert!(Step::ALL.windows(2).all(|w| w[0] < w[1]));
+        let place = |s: CheckStatus| match s {
+            CheckStatus::Pass => 0,
+            CheckStatus::Fail => 1,
+            CheckStatus::NotReached => 2,
+        };
+        let places: Vec<usize> = CheckStatus::ALL.iter().map(|&s| place(s)).collect();
+        assert_eq!(places, [0, 1, 2]);
+    }
 }

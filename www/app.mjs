@@ -1,13 +1,9 @@
 // The token inspector: every decision comes from the powersync-jwt package
 // (WebAssembly); this file only reads the form and draws the result.
 import { PowerSyncVerifier, VerificationError, ConfigError, decodeUnverified } from 'powersync-jwt';
+import { PROVIDERS } from './providers.mjs';
 
 const $ = (id) => document.getElementById(id);
-const PROVIDERS = {
-  supabase: 'projectRef=\njwtSecret=', firebase: 'projectId=', auth0: 'domain=\naudience=', clerk: 'frontendApi=\naudience=',
-  stytch: 'projectId=\nlive=false', keycloak: 'url=\nrealm=\naudience=', cognito: 'region=\nuserPoolId=\naudience=',
-  'azure-ad': 'tenantId=\naudience=', google: 'audience=', supertokens: 'apiDomain=\naudience=', workos: 'clientId=', custom: 'jwksUri=\naudience=',
-};
 for (const name of Object.keys(PROVIDERS)) $('provider').append(new Option(name, name));
 $('provider').addEventListener('change', () => { $('provider-params').value = PROVIDERS[$('provider').value]; });
 $('provider-params').value = PROVIDERS.supabase;

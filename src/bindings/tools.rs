@@ -168,7 +168,7 @@ pub fn verify_signature(
 /// is not JSON).
 #[wasm_bindgen(js_name = decodeUnverified)]
 pub fn decode_unverified(token: &str) -> Result<String, JsValue> {
-    let malformed = |d: String| verification_error(&Error::Malformed { detail: d });
+    let malformed = |d: String| verification_error(&Error::malformed(d));
     if token.len() > crate::token::DEFAULT_MAX_TOKEN_BYTES * 16 {
         return Err(malformed("token too long to decode".into()));
     }

@@ -105,6 +105,54 @@ fn warnings_differ(verifier: &powersync_jwt::verifier::Verifier, cfg: &Object) -
     (got != want).then(|| format!("warnings {got:?}, expected {want:?}"))
 }
 
+/// The configuration a case names.
+pub fn case_config<'a>(configs: &'a Object, case: &Object) -> &'a Object {
+    obj(configs
+        .get(case.get("config").unwrap().as_str().unwrap())
+        .unwrap())
+}
+
+/// A verifier for a case's configuration (camelCase options, or
+/// `client_auth` and its options), with `extra` (JSON members, such as
+/// `"strict":true`, or nothing) added to the options.
+pub fn case_verifier(cfg: &Object, extra: &str) -> powersync_jwt::verifier::Verifier {
+    let with_extra = |options: String| {
+        if extra.is_empty() {
+            return options;
+        }
+        match options.strip_prefix('{') {
+            Some("}") | None => format!("{{{extra}}}"),
+            Some(rest) => format!("{{{extra},{rest}"),
+        }
+    };
+    match cfg.get("camel") {
+        Some(camel) => powersync_jwt::config::from_options(&with_extra(stringify(camel))).unwrap(),
+        None => {
+            let options = cfg.get("options").map(stringify).unwrap_or_default();
+            from_client_auth(
+                &stringify(cfg.get("client_auth").unwrap()),
+                &with_extra(options),
+            )
+            .unwrap()
+        }
+    }
+}
+
+/// Hands each remote source of `verifier` its document, as the case's
+/// configuration says its URL serves it.
+pub fn serve(cfg: &Object, verifier: &mut powersync_jwt::verifier::Verifier, now: i64) {
+    if let Some(served) = cfg.get("served") {
+        for i in 0..verifier.remotes().len() {
+            let url = verifier.remotes()[i].0.url.clone();
+            let doc = obj(served).get(&url).map(stringify).unwrap();
+            verifier
+                .remote_mut(i)
+                .unwrap()
+                .on_response(&doc, now as f64 * 1000.0);
+        }
+    }
+}
+
 /// Runs a case file (service.json, attacks.json): each case, and each
 /// `configErrors` row (a configuration that must be refused, naming the field).
 pub fn run_cases(text: &str) -> (usize, Vec<String>) {
@@ -130,32 +178,14 @@ pub fn run_cases_with(
     for case in cases {
         let c = obj(case);
         let name = c.get("name").unwrap().as_str().unwrap();
-        let cfg = obj(configs
-            .get(c.get("config").unwrap().as_str().unwrap())
-            .unwrap());
-        let mut verifier = match cfg.get("camel") {
-            Some(camel) => powersync_jwt::config::from_options(&stringify(camel)).unwrap(),
-            None => {
-                let options = cfg.get("options").map(stringify).unwrap_or_default();
-                from_client_auth(&stringify(cfg.get("client_auth").unwrap()), &options).unwrap()
-            }
-        };
+        let cfg = case_config(configs, c);
+        let mut verifier = case_verifier(cfg, "");
         let token = token_of(c.get("token").unwrap());
         let now = c.get("now").unwrap().as_f64().unwrap() as i64;
         if let Some(problem) = warnings_differ(&verifier, cfg) {
             failures.push(format!("{name}: {problem}"));
         }
-        // A remote set's document, as its URL serves it.
-        if let Some(served) = cfg.get("served") {
-            for i in 0..verifier.remotes().len() {
-                let url = verifier.remotes()[i].0.url.clone();
-                let doc = obj(served).get(&url).map(stringify).unwrap();
-                verifier
-                    .remote_mut(i)
-                    .unwrap()
-                    .on_response(&doc, now as f64 * 1000.0);
-            }
-        }
+        serve(cfg, &mut verifier, now);
         let expect = obj(c.get("expect").unwrap());
         let got = verify(&verifier, &token, now);
         let problem = match (expect.get("valid"), &got) {
