@@ -2,7 +2,7 @@
 // a wasm module of their own that the main entry point never loads. Errors are
 // the main entry's ConfigError (and VerificationError), so `instanceof` works
 // with the classes imported from 'powersync-jwt'.
-import type { ClientAuth, JsonValue, Jwk, Jwks, VerifiedToken } from './index.js';
+import type { ClientAuth, JsonValue, Jwk, Jwks, TokenAlgorithm } from './index.js';
 
 export interface GeneratedKeyPair {
   /** The given kid, or the RFC 7638 thumbprint of the public key. */
@@ -14,7 +14,7 @@ export interface GeneratedKeyPair {
 }
 
 /** Generates a key pair; RSA generation takes seconds in pure Rust (see docs/performance.md). */
-export function generateKeyPair(alg: VerifiedToken['alg'], options?: { kid?: string; modulusLength?: 2048 | 3072 | 4096 }): Promise<GeneratedKeyPair>;
+export function generateKeyPair(alg: TokenAlgorithm, options?: { kid?: string; modulusLength?: 2048 | 3072 | 4096 }): Promise<GeneratedKeyPair>;
 
 /** Durations: seconds, or text such as '90', '15m', '12h', '1d'. */
 export type Duration = number | string;

@@ -44,11 +44,12 @@ const UNIONS = {
 function declared() {
   const ts = createRequire(join(root, 'tools/node_modules/x.js'))('typescript');
   const names = ['VerifiedToken', 'JwsAlgorithm', 'VerificationReason', 'VerificationCode', 'VerificationError', 'ConfigCode', 'ConfigError',
-    'ConfigWarning', 'ProviderParams', 'PowerSyncVerifier', 'Check', 'KeyInfo', 'generateKeyPair'];
+    'ConfigWarning', 'ProviderParams', 'PowerSyncVerifier', 'Check', 'KeyInfo'];
   const aliases = Object.keys(UNIONS);
   const file = join(pkg.project, 'unions.ts');
   writeFileSync(file, [
     `import type { ${names.join(', ')} } from 'powersync-jwt';`,
+    `import type { generateKeyPair } from 'powersync-jwt/issuing';`,
     ...aliases.map((a, i) => `export type U${i} = ${a};`),
     'export type Params = ProviderParams;',
     '',
