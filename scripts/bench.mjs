@@ -1,7 +1,9 @@
 // make bench: this package, jose and fast-jwt verifying the same tokens in one
 // Node process, interleaved rounds, per algorithm; uncached (distinct tokens,
-// caches off) and cached (a repeated token); cold start; wasm sizes. Prints
-// ops/s and ratios. A program that prints figures, not a test.
+// caches off) and cached (a repeated token); cold start; a remote key set
+// against inline keys (scripts/bench/remote.mjs); a verify-only Worker's
+// bundle and cold start against its peers (scripts/bench/edge.mjs); wasm
+// sizes. Prints ops/s and ratios. A program that prints figures, not a test.
 import { createHmac, generateKeyPairSync, createSecretKey, sign, timingSafeEqual, verify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { installPackage, root } from '../tests/node/helpers.mjs';
+import { edgeBench, header } from './bench/edge.mjs';
+import { remoteBench } from './bench/remote.mjs';
 
 const requireTool = createRequire(new URL('../tools/node_modules/x.js', import.meta.url));
 const jose = await import(requireTool.resolve('jose'));
@@ -110,9 +114,10 @@ function tableHeader(...columns) {
   console.log(`| ${columns.join(' | ')} |`);
   console.log(`|${columns.map(() => '---|').join('')}`);
 }
-// BENCH_ONLY=node,cached,workerd,rust,cold picks sections (sizes always print).
+// BENCH_ONLY=node,cached,workerd,rust,cold,remote,edge picks sections (sizes always print).
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (section) => !only || only.includes(section);
+console.log(`${header(['jose', 'fast-jwt', 'hono', '@tsndr/cloudflare-worker-jwt', 'miniflare', 'workerd', 'esbuild'])}\n`);
 
 if (want('node')) {
   console.log(`Node ${process.version}, ${ROUNDS} interleaved rounds of ${MS} ms, ${DISTINCT} distinct tokens (uncached)\n`);
@@ -279,7 +284,10 @@ if (want('cold')) {
   const figures = Object.entries(cold).map(([name, ms]) => `${name} ${median(ms).toFixed(1)} ms`).join(', ');
   console.log(`\ncold start (import + instantiate + first RS256 verify; a script file in a fresh process), median of 7: ${figures}`);
 }
-for (const [what, file] of [['verifier module (loaded at start)', 'powersync_jwt_bg.wasm'], ['issuing module (powersync-jwt/issuing)', 'powersync_jwt_issuing_bg.wasm']]) {
+if (want('remote')) await remoteBench({ pkg, lib });
+if (want('edge')) await edgeBench({ pkg });
+console.log('');
+for (const [what, file] of [['verifier module (loaded at start)', 'powersync_jwt_bg.wasm'], ['pure-Rust signature module (loaded on first need)', 'powersync_jwt_fallback_bg.wasm'], ['issuing module (powersync-jwt/issuing)', 'powersync_jwt_issuing_bg.wasm']]) {
   const wasm = readFileSync(`${pkg.project}/node_modules/powersync-jwt/dist/${file}`);
   console.log(`${what}: ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} gzip -9, ${brotliCompressSync(wasm).length} brotli`);
 }

@@ -59,6 +59,18 @@ impl LeakyBucket {
     }
 }
 
+/// The largest `f64` below `x` (`f64::next_down`, newer than the crate's MSRV).
+fn next_down(x: f64) -> f64 {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return x;
+    }
+    if x == 0.0 {
+        return -f64::from_bits(1);
+    }
+    let bits = x.to_bits();
+    f64::from_bits(if x > 0.0 { bits - 1 } else { bits + 1 })
+}
+
 /// What the host should do for a source: before verifying
 /// ([`RemoteSource::plan`]), or when no key matched a token
 /// ([`RemoteSource::on_key_not_found`]).
@@ -159,6 +171,35 @@ impl RemoteSource {
         let fetch = wants && self.try_start(now);
         let wait = now - self.key_timestamp > KEY_EXPIRY_MS && self.fetching;
         Plan { fetch, wait }
+    }
+
+    /// The latest time up to which [`RemoteSource::plan`] is sure to ask
+    /// for nothing and change nothing (no expiry, no refresh due, no failed
+    /// refresh to retry), whatever time it is given up to then: the host may
+    /// skip planning while `now <= quiet_until()` (ms since the epoch).
+    /// NaN, which no time is `<=`, when a plan may be due at any time (a
+    /// failed refresh). The same comparisons as `plan`, so that no rounding
+    /// can make it late.
+    pub fn quiet_until(&self) -> f64 {
+        // Expired, or a background refresh due (false for NaN, as in `plan`).
+        let due = |now: f64| {
+            now - self.key_timestamp > KEY_EXPIRY_MS
+                || now - self.bucket.last_granted >= BACKGROUND_REFRESH_MS
+        };
+        if self.failed {
+            return f64::NAN;
+        }
+        // Both tests are monotonic in `now`: the sum is the bound, give or
+        // take the rounding of the additions, which a few steps down absorb.
+        let mut until = (self.key_timestamp + KEY_EXPIRY_MS)
+            .min(self.bucket.last_granted + BACKGROUND_REFRESH_MS);
+        for _ in 0..4 {
+            if !due(until) {
+                return until;
+            }
+            until = next_down(until);
+        }
+        f64::NAN
     }
 
     /// No key matched a token: refresh if the rate limit allows, and wait

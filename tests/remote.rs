@@ -436,3 +436,91 @@ fn url_policy_table() {
     assert!(IpPolicy::new(&["10.0.0.0/99".into()], false).is_err());
     assert!(IpPolicy::new(&["private".into()], false).is_err());
 }
+
+/// `quiet_until`: up to it, `plan` asks for nothing and changes nothing
+/// (the JS layer skips planning until then), whatever the state and however
+/// the times round; NaN (no time is `<=` it) after a failed refresh.
+#[test]
+fn quiet_until_is_never_late() {
+    // Each state as `plan` would meet it, with times that round (fractions, huge values).
+    let mut states = Vec::new();
+    for t0 in [T0, T0 + 0.3, 1.0e17 + 3.0, 123.456] {
+        let mut r = RemoteSource::new("https://x/jwks".into());
+        states.push((format!("{t0}: never fetched"), r.clone()));
+        r.plan(t0);
+        states.push((format!("{t0}: fetching"), r.clone()));
+        r.on_response(JWKS, t0 + 100.7);
+        states.push((format!("{t0}: fresh"), r.clone()));
+        let fresh = r.clone();
+        r.plan(t0 + 5.0 * MIN + 1.0);
+        r.on_response(JWKS, t0 + 5.0 * MIN + 2.1);
+        states.push((format!("{t0}: refreshed"), r.clone()));
+        r.plan(t0 + 10.0 * MIN + 3.0);
+        r.on_failure("HTTP 503", t0 + 10.0 * MIN + 4.0);
+        states.push((format!("{t0}: failed refresh"), r.clone()));
+        let mut s = fresh.clone();
+        s.on_key_not_found(t0 + 1000.0);
+        s.on_response(r#"{"no":"keys"}"#, t0 + 1001.5);
+        states.push((format!("{t0}: no keys served"), s));
+        let mut i = RemoteSource::new("https://x/jwks".into());
+        let exported = fresh.export(t0 + 200.0).map(|(d, at)| (d.to_string(), at));
+        if let Some((doc, at)) = exported {
+            assert!(i.import(&doc, at, t0 + 300.0));
+            states.push((format!("{t0}: imported"), i));
+        }
+    }
+    let mut quiet_states = 0;
+    for (what, r) in &states {
+        let until = r.quiet_until();
+        if !until.is_nan() {
+            quiet_states += 1;
+        }
+        let mut nows = vec![
+            until,
+            until - 1.0,
+            until - 1.0e-3,
+            until - 299_999.0,
+            T0,
+            0.0,
+            -5.0,
+            f64::NEG_INFINITY,
+        ];
+        // The floats just below the bound.
+        let mut x = until;
+        for _ in 0..3 {
+            x = f64::from_bits(x.to_bits().wrapping_sub(1));
+            if until.is_finite() && until > 0.0 {
+                nows.push(x);
+            }
+        }
+        for now in nows.into_iter().filter(|now| *now <= until) {
+            let mut c = r.clone();
+            let before = format!("{c:?}");
+            assert_eq!(
+                c.plan(now),
+                Plan::default(),
+                "{what}: plan({now}) with quiet_until {until}"
+            );
+            assert_eq!(
+                format!("{c:?}"),
+                before,
+                "{what}: plan({now}) changed the source"
+            );
+        }
+    }
+    assert!(
+        quiet_states >= 12,
+        "a fresh set must have a quiet time ({quiet_states})"
+    );
+    // Fresh keys fetched at T0 + 100.7, the refresh granted at T0: quiet
+    // until just before five minutes from the grant (a refresh is due at it).
+    let fresh = states[2].1.quiet_until();
+    assert!(
+        fresh < T0 + 5.0 * MIN && fresh > T0 + 5.0 * MIN - 0.001,
+        "{fresh}"
+    );
+    // A failed refresh is retried at the next request: never quiet.
+    assert!(states[4].1.quiet_until().is_nan());
+    // Never fetched: a plan is due now.
+    assert!(states[0].1.quiet_until() < T0);
+}

@@ -91,6 +91,16 @@ export class PowerSyncVerifier {
   #js;
   #inflight = new Map();
   #remotes;
+  // While the clock reads at most this (ms), the core's plan asks for
+  // nothing and changes nothing for any remote source (its quietUntil):
+  // #prepare is then one comparison. NaN: plan every time (no time is <= NaN).
+  #quietUntil = NaN;
+  // The clock's reading (ms) taken by the last #now, NaN when it took none
+  // (options.now given): #prepare, which runs right after it, starts from
+  // it rather than reading the clock again (Date.now costs ~0.1 µs on some
+  // virtual machines, more than the rest of a fresh set's check).
+  #nowAt = NaN;
+  #readClock = () => (this.#nowAt = this.#js.clock());
   #maxTokenBytes;
   // Views over wasm memory: the token buffer and the result slots (renewed when memory grows).
   #buffer = new Uint8Array(0);
@@ -166,6 +176,8 @@ export class PowerSyncVerifier {
         if (!isBroken()) call(() => this.#inner.fetchFailed(i, why, at));
       } finally {
         this.#inflight.delete(i);
+        // The source changed (a failed fetch makes the next request plan again).
+        this.#quietUntil = NaN;
       }
     })();
     this.#inflight.set(i, { promise, started: this.#js.clock() });
@@ -180,6 +192,14 @@ export class PowerSyncVerifier {
    * the sources whose wait (up to 3 s, side by side) ran out.
    */
   #prepare(waitUntil) {
+    // Nothing running and nothing due for any source: plan would answer 0
+    // for each and change nothing.
+    if (this.#inflight.size === 0) {
+      let at = this.#nowAt;
+      this.#nowAt = NaN;
+      if (Number.isNaN(at)) at = this.#js.clock();
+      if (at <= this.#quietUntil) return NONE;
+    }
     let waits;
     const n = this.#remotes;
     for (let i = 0; i < n; i++) {
@@ -197,12 +217,16 @@ export class PowerSyncVerifier {
       const p = plan & 2 ? this.#inflight.get(i)?.promise : undefined;
       if (p) (waits ??= []).push(within(p, WAIT_MS).then((r) => (r === 'timeout' ? i : -1)));
     }
-    if (waits === undefined) return NONE;
+    if (waits === undefined) {
+      if (this.#inflight.size === 0) this.#quietUntil = call(() => this.#inner.quietUntil());
+      return NONE;
+    }
     return Promise.all(waits).then((late) => late.filter((i) => i >= 0));
   }
 
   #now(options) {
-    return nowArg(options, this.#js.clock);
+    this.#nowAt = NaN;
+    return nowArg(options, this.#readClock);
   }
 
   /** Verifies synchronously with the keys at hand (remote keys as last fetched); throws VerificationError. */
@@ -342,12 +366,15 @@ export class PowerSyncVerifier {
    * verification with known keys takes the very path an inline one takes.
    */
   #verifyOrRefresh(token, now, timedOut, waitUntil) {
-    // Noted before the keys are looked at: a fetch that finishes after this may have brought the kid.
-    const seen = call(() => this.#inner.completedFetches());
     try {
       return this.#start(token, now, timedOut);
     } catch (e) {
       if (!(e instanceof VerificationError) || e.reason !== 'key_not_found') return Promise.reject(hostError(e));
+      // The fetches finished when the keys were looked at: #start threw
+      // synchronously, so none can have finished in between (a fetch that
+      // finishes after this may have brought the kid). Read here rather
+      // than before #start, so that a known kid costs no call.
+      const seen = call(() => this.#inner.completedFetches());
       return this.#afterKeyNotFound(e, token, now, seen, waitUntil);
     }
   }
@@ -363,6 +390,8 @@ export class PowerSyncVerifier {
   async #afterKeyNotFound(e, token, now, seen, waitUntil) {
     const at = this.#js.clock();
     const plans = call(() => this.#inner.keyNotFound(at, seen));
+    // The rate limiter's state moved: plan again at the next request.
+    this.#quietUntil = NaN;
     if (plans.length === 0) throw e;
     const running = [];
     for (let i = 0; i < plans.length; i++) {

@@ -37,6 +37,25 @@ impl WasmVerifier {
             .map_or(0, |r| plan_bits(r.plan(now_ms)))
     }
 
+    /// Up to when (ms since the epoch: while `now <= quietUntil()`) `plan`
+    /// asks for nothing and changes nothing for any source, so the host need
+    /// not call it; NaN when it may be due at any time.
+    #[wasm_bindgen(js_name = quietUntil)]
+    pub fn quiet_until(&self) -> f64 {
+        let mut until = f64::INFINITY;
+        for (r, _) in self.inner.remotes() {
+            let u = r.quiet_until();
+            // NaN (never quiet) wins; f64::min would drop it.
+            if u.is_nan() || u < until {
+                until = u;
+            }
+            if until.is_nan() {
+                break;
+            }
+        }
+        until
+    }
+
     /// A fetch of source `i` answered 2xx with `body`.
     pub fn fetched(&mut self, i: usize, body: &str, now_ms: f64) {
         if let Some(r) = self.inner.remote_mut(i) {
