@@ -10,7 +10,7 @@ seconds=${1:-300}
 mkdir -p target/fuzz
 summary=target/fuzz/summary.txt
 : > "$summary"
-for t in token_parse jwks_parse verify json_objects; do
+for t in token_parse jwks_parse verify json_objects host_checks; do
   mkdir -p "target/fuzz/$t"
   log="target/fuzz/$t.log"
   echo "[fuzz] $t for ${seconds}s"
