@@ -692,9 +692,19 @@ fn okp(jwk: &Object) -> Result<Parsed, Fail> {
         return Err(("x", "has non-zero unused bits (RFC 8032 §5.2.2)".into()));
     }
     let valid = match curve {
-        // Any 32 bytes (the length is checked above); the point is checked
-        // with each signature.
-        OkpCurve::Ed25519 => true,
+        // The point itself is checked with each signature; a point of small
+        // order is refused here, since the runtimes' crypto (node:crypto,
+        // WebCrypto) accepts a forged signature under it.
+        OkpCurve::Ed25519 => {
+            if ed25519_small_order(&x) {
+                return Err((
+                    "x",
+                    "is a point of small order (a weak key: a signature under it can be forged)"
+                        .into(),
+                ));
+            }
+            true
+        }
         OkpCurve::Ed448 => <[u8; 57]>::try_from(x.as_slice())
             .ok()
             .is_some_and(|b| ed448_goldilocks::VerifyingKey::from_bytes(&b).is_ok()),
@@ -735,6 +745,55 @@ fn thumbprint(members: &[(&'static str, String)]) -> String {
     }
     json.push('}');
     b64::encode(&Sha256::digest(json.as_bytes()))
+}
+
+/// The y-coordinates (little-endian, the sign bit cleared) that encode a
+/// point of small order on Ed25519, canonically or not: 0, 1, the two
+/// y-coordinates of the points of order 8, p − 1, p and p + 1. Either sign
+/// bit: every encoding of the eight small-order points (RFC 8032 §5.1.3
+/// decoding; the list libsodium's `has_small_order` checks).
+const ED25519_SMALL_ORDER: [[u8; 32]; 7] = [
+    [0; 32],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+    [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+];
+
+/// Whether 32 bytes encode an Ed25519 point of small order (either sign bit).
+pub fn ed25519_small_order(x: &[u8]) -> bool {
+    x.len() == 32
+        && ED25519_SMALL_ORDER.iter().any(|y| {
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .all(|(i, (a, b))| if i == 31 { a & 0x7f == *b } else { a == b })
+        })
 }
 
 #[cfg(test)]

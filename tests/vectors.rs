@@ -358,3 +358,83 @@ fn wycheproof_der_ecdsa_always_rejected() {
     println!("ecdsa_secp256r1_sha256_test.json (DER): {n} cases, all rejected");
     assert_eq!(n, 484);
 }
+
+/// The small-order blocklist of src/jwk.rs against ed25519-compact's own
+/// decoding: every listed encoding (both sign bits) is a key it refuses, and
+/// among them are exactly the eight points of small order (refused as weak).
+#[test]
+fn ed25519_small_order_blocklist_is_complete() {
+    let mut weak = std::collections::BTreeSet::new();
+    let mut listed = 0;
+    // Each candidate: the blocklist decides, ed25519-compact confirms.
+    let candidates = small_order_candidates();
+    for x in &candidates {
+        if !powersync_jwt::jwk::ed25519_small_order(x) {
+            continue;
+        }
+        listed += 1;
+        let pk = ed25519_compact::PublicKey::new(*x);
+        match pk.validate() {
+            Err(ed25519_compact::Error::WeakPublicKey) => {
+                weak.insert(*x);
+            }
+            Err(ed25519_compact::Error::InvalidPublicKey) => {}
+            other => panic!("{x:02x?} is listed but ed25519-compact says {other:?}"),
+        }
+    }
+    assert_eq!(listed, 14, "7 y-coordinates × 2 sign bits");
+    assert_eq!(
+        weak.len(),
+        8,
+        "the eight points of small order: {weak:02x?}"
+    );
+    // A real key is not listed.
+    let kp = ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new([7; 32]));
+    assert!(!powersync_jwt::jwk::ed25519_small_order(&kp.pk[..]));
+}
+
+/// The listed encodings, both sign bits, rebuilt from the y-coordinates the
+/// test knows independently: 0, 1, p − 1, p, p + 1 and the two order-8 ones
+/// (whose sum is p).
+fn small_order_candidates() -> Vec<[u8; 32]> {
+    let p_minus = |k: u8| {
+        let mut y = [0xffu8; 32];
+        y[0] = 0xed - k;
+        y[31] = 0x7f;
+        y
+    };
+    let one = {
+        let mut y = [0u8; 32];
+        y[0] = 1;
+        y
+    };
+    let p_plus_one = {
+        let mut y = [0xffu8; 32];
+        y[0] = 0xee;
+        y[31] = 0x7f;
+        y
+    };
+    let order8: [u8; 32] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ];
+    // p − order8, little-endian subtraction.
+    let p = p_minus(0);
+    let mut other = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in 0..32 {
+        let d = i16::from(p[i]) - i16::from(order8[i]) - borrow;
+        borrow = i16::from(d < 0);
+        other[i] = u8::try_from(d.rem_euclid(256)).unwrap();
+    }
+    let mut out = Vec::new();
+    for y in [[0u8; 32], one, p_minus(1), p, p_plus_one, order8, other] {
+        for sign in [0u8, 0x80] {
+            let mut x = y;
+            x[31] |= sign;
+            out.push(x);
+        }
+    }
+    out
+}
