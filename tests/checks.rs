@@ -27,7 +27,7 @@ fn honest(v: &powersync_jwt::verifier::Verifier, c: &Check) -> bool {
 fn table_through_hosts(text: &str, min: usize) {
     let max_calls = Cell::new(0usize);
     let max_checks = Cell::new(0usize);
-    let (n, failures) = common::run_cases_with(text, |v, token, now| {
+    let run = common::run_cases_with(text, |v, token, now| {
         let calls = Cell::new(0usize);
         let checks = Cell::new(0usize);
         let r = drive(
@@ -48,13 +48,7 @@ fn table_through_hosts(text: &str, min: usize) {
         }
         r
     });
-    assert!(n >= min, "only {n} rows");
-    assert!(
-        failures.is_empty(),
-        "{} of {n} rows failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    common::assert_rows(run, min);
     // Optimistic, then every remaining check listed, then all answered.
     assert!(max_calls.get() <= 3, "{} calls", max_calls.get());
     assert!(max_checks.get() >= 1);

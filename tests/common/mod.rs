@@ -62,7 +62,12 @@ pub fn token_of(v: &Value) -> String {
 /// Runs a case file and fails with every mismatch listed; it must hold at
 /// least `min` rows (so an emptied file cannot pass).
 pub fn assert_table(text: &str, min: usize) {
-    let (n, failures) = run_cases(text);
+    assert_rows(run_cases(text), min);
+}
+
+/// Fails with every mismatch of a run of a case file (`run_cases`,
+/// `run_cases_with`), which must have held at least `min` rows.
+pub fn assert_rows((n, failures): (usize, Vec<String>), min: usize) {
     assert!(n >= min, "only {n} rows");
     assert!(
         failures.is_empty(),
